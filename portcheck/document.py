@@ -1,0 +1,57 @@
+"""A parsed YAML file: plain data plus where each key and value sits.
+
+Both parsers (the fast subset parser and the strict ruamel.yaml one) produce
+this, so everything after loading is independent of how a file was read.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Literal
+
+from portcheck.finding import Location
+
+#: A path into the data: mapping keys and sequence indexes, as in a jsonschema error.
+NodePath = tuple[str | int, ...]
+
+#: How a scalar was written: plain, 'single', "double", | literal or > folded.
+ScalarStyle = Literal["plain", "single", "double", "literal", "folded"]
+
+
+@dataclasses.dataclass(frozen=True)
+class Scalar:
+    """The source form of a scalar value, for rules that care how it was written (PC202)."""
+
+    style: ScalarStyle
+    text: str
+
+
+@dataclasses.dataclass
+class Document:
+    """One YAML file whose top level is a mapping with string keys.
+
+    ``data`` holds values resolved with the YAML 1.2 core schema (str, int,
+    float, bool, None, list, dict). Positions are 1-based (line, column).
+    """
+
+    path: str
+    data: dict[str, object]
+    key_at: dict[NodePath, tuple[int, int]] = dataclasses.field(default_factory=dict)
+    value_at: dict[NodePath, tuple[int, int]] = dataclasses.field(default_factory=dict)
+    scalars: dict[NodePath, Scalar] = dataclasses.field(default_factory=dict)
+
+    def locate(self, node: NodePath) -> Location:
+        """The value at ``node``, or the nearest enclosing value (a missing key
+        points at its parent mapping, the top level at 1:1)."""
+        for depth in range(len(node), 0, -1):
+            position = self.value_at.get(node[:depth])
+            if position is not None:
+                return Location(self.path, *position)
+        return Location(self.path, 1, 1)
+
+    def locate_key(self, node: NodePath) -> Location:
+        """The key of ``node`` (falling back to its value, then to its parent)."""
+        position = self.key_at.get(node)
+        if position is not None:
+            return Location(self.path, *position)
+        return self.locate(node)

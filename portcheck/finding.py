@@ -1,0 +1,83 @@
+"""Findings: the one value every stage produces and every reporter consumes."""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+from typing import NamedTuple
+
+
+class Severity(enum.StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+class Location(NamedTuple):
+    """A 1-based position in a repo-relative POSIX path."""
+
+    path: str
+    line: int = 1
+    column: int = 1
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.column}"
+
+
+@dataclasses.dataclass(frozen=True, order=True)
+class Finding:
+    """One problem at one place; sorting findings gives every output its order."""
+
+    path: str
+    line: int
+    column: int
+    code: str
+    name: str
+    severity: Severity
+    message: str
+    related: tuple[Location, ...] = ()
+
+    @property
+    def location(self) -> Location:
+        return Location(self.path, self.line, self.column)
+
+    def with_severity(self, severity: Severity) -> Finding:
+        return dataclasses.replace(self, severity=severity)
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "code": self.code,
+            "name": self.name,
+            "severity": str(self.severity),
+            "path": self.path,
+            "line": self.line,
+            "column": self.column,
+            "message": self.message,
+            "related": [loc._asdict() for loc in self.related],
+        }
+
+
+def printable(text: str, limit: int = 80) -> str:
+    """Quote a value from an input file so it can never steer a terminal or a log.
+
+    Control characters, lone surrogates and other non-printables are escaped
+    (hostile corpus: ansi_escape_injection, lone_surrogate_escape), and long
+    values are shortened so one finding stays one line.
+    """
+    shown = text if len(text) <= limit else text[: limit - 1] + "…"
+    return f"'{escape_controls(shown)}'"
+
+
+def escape_controls(text: str) -> str:
+    """``text`` with every non-printable character as a Python-style escape."""
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() else _escape(ch) for ch in text)
+
+
+def _escape(ch: str) -> str:
+    code = ord(ch)
+    if code <= 0xFF:
+        return f"\\x{code:02x}"
+    if code <= 0xFFFF:
+        return f"\\u{code:04x}"
+    return f"\\U{code:08x}"

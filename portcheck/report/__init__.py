@@ -1,0 +1,1 @@
+"""Reporters: one pure function per output format, findings in, text out."""

@@ -1,0 +1,86 @@
+"""Shared fixtures: registers built from dicts of files in tmp_path, checked for real."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import textwrap
+from collections.abc import Iterable
+from pathlib import Path
+
+import pytest
+
+from portcheck.finding import Finding
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+CORPORA = SHARED / "corpora"
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+AS_OF = dt.date(2026, 11, 27)
+
+POLICY = """\
+protocols: [tcp, udp, sctp]
+ranges:
+  tcp: ["1024-29999", "61000-64999"]
+  udp: ["1024-29999"]
+  sctp: ["1024-29999"]
+reserved:
+  - {port: "0-1023", reason: "system ports, RFC 6335"}
+  - {port: "30000-32767", protocol: tcp, reason: "Kubernetes NodePort range"}
+  - {port: "32768-60999", reason: "Linux ephemeral range"}
+  - {port: 5432, protocol: tcp, reason: "shared PostgreSQL"}
+scopes: [global, prod, prod/eu, prod/us, staging]
+review_days: 365
+quarantine_days: 90
+max_range: 64
+platform: "@acme/platform"
+"""
+
+
+def allocation(**fields: object) -> str:
+    """A valid allocation as YAML text; keyword arguments override or add fields
+    (a value of None drops the field). Values are written verbatim."""
+    base: dict[str, object] = {
+        "service": "svc",
+        "port": 8080,
+        "protocol": "tcp",
+        "owner": '"@acme/team"',
+        "description": "A service",
+        "allocated": "2026-03-14",
+    }
+    base.update(fields)
+    return "".join(f"{key}: {value}\n" for key, value in base.items() if value is not None)
+
+
+def write_register(root: Path, files: dict[str, str], policy: str | None = POLICY) -> Path:
+    """Write ``files`` (repo-relative path -> text, dedented) under ``root``."""
+    if policy is not None:
+        files = {"schema/policy.yaml": policy, **files}
+    for relative, text in files.items():
+        target = root / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(textwrap.dedent(text), encoding="utf-8")
+    (root / "ports").mkdir(exist_ok=True)
+    return root
+
+
+def run(root: Path, as_of: dt.date = AS_OF, **options: object) -> list[Finding]:
+    from portcheck.engine import check_register
+
+    return check_register(root, as_of=as_of, **options).findings  # type: ignore[arg-type]
+
+
+def located(findings: Iterable[Finding]) -> list[tuple[str, int, int, str]]:
+    """The (path, line, column, code) of each finding: what tests compare."""
+    return [(f.path, f.line, f.column, f.code) for f in findings]
+
+
+def require_corpus(name: str) -> Path:
+    """A folder of ../shared/corpora: a skip on a user's fresh clone, a failure in CI."""
+    folder = CORPORA / name
+    if not folder.is_dir():
+        message = f"corpus {folder} not found (it sits beside the repository in CI)"
+        if IN_CI:
+            pytest.fail(message)
+        pytest.skip(message)
+    return folder
