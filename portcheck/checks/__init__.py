@@ -1,0 +1,32 @@
+"""The checks that run on a loaded register, one module per concern.
+
+Each module names the rule codes it can report in ``CODES`` and yields findings
+from ``check(register)``. Adding a check is one module and one entry in
+``CHECKS``; mypy verifies that every entry satisfies :class:`Check`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Protocol
+
+from portcheck.checks import collisions, dependencies, identity, lifecycle, policy_ranges
+from portcheck.finding import Finding
+from portcheck.register import Register
+
+
+class Check(Protocol):
+    """What a check module provides (modules satisfy protocols structurally)."""
+
+    CODES: tuple[str, ...]
+
+    def check(self, register: Register) -> Iterator[Finding]: ...
+
+
+CHECKS: tuple[Check, ...] = (
+    policy_ranges,
+    collisions,
+    identity,
+    dependencies,
+    lifecycle,
+)

@@ -1,0 +1,145 @@
+"""PC400 port-collision: two allocations claim one port in overlapping scopes.
+
+Two allocations collide when they share a protocol, their port sets intersect,
+and one scope contains the other (SPEC §2). Every status occupies its ports,
+``retired`` included. Detection is a sort-and-sweep over intervals per protocol
+(STYLE.md: never all pairs). The active set is indexed by scope, so a new claim
+meets only the active claims its scope overlaps: many allocations of one port
+in sibling scopes (``site-1`` ... ``site-n``) cost O(n), not O(n²).
+"""
+
+from __future__ import annotations
+
+import functools
+import heapq
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from typing import NamedTuple
+
+from portcheck.catalogue import rule
+from portcheck.finding import Finding
+from portcheck.model import GLOBAL, PROTOCOLS, Allocation, PortSpan, scope_contains
+from portcheck.register import Entry, Register
+
+CODES: tuple[str, ...] = ("PC400",)
+
+
+class Claim(NamedTuple):
+    """What collision detection needs to know about one allocation."""
+
+    protocols: tuple[str, ...]
+    span: PortSpan
+    scopes: tuple[str, ...]
+
+    @classmethod
+    def of(cls, allocation: Allocation) -> Claim:
+        return cls(allocation.protocols, allocation.span, allocation.scopes)
+
+
+@functools.lru_cache(maxsize=4096)
+def lineage(scope: str) -> tuple[str, ...]:
+    """``scope`` and every scope that contains it, root first: ``prod/eu`` ->
+    ``(global, prod, prod/eu)``."""
+    parts = scope.split("/")
+    chain = [GLOBAL, *("/".join(parts[: depth + 1]) for depth in range(len(parts)))]
+    return tuple(dict.fromkeys(chain))
+
+
+class ActiveClaims:
+    """The claims whose spans reach the sweep line, found by scope.
+
+    ``at[s]`` holds the claims with scope ``s``; ``within[s]`` those with ``s``
+    or a scope below it. The claims overlapping scope ``s`` are then those at a
+    strict ancestor of ``s`` plus those within ``s``, each found directly.
+    """
+
+    def __init__(self) -> None:
+        self.at: defaultdict[str, set[int]] = defaultdict(set)
+        self.within: defaultdict[str, set[int]] = defaultdict(set)
+
+    def add(self, index: int, scopes: Sequence[str]) -> None:
+        for scope in scopes:
+            self.at[scope].add(index)
+            for outer in lineage(scope):
+                self.within[outer].add(index)
+
+    def remove(self, index: int, scopes: Sequence[str]) -> None:
+        for scope in scopes:
+            self.at[scope].discard(index)
+            for outer in lineage(scope):
+                self.within[outer].discard(index)
+
+    def overlapping(self, scopes: Sequence[str]) -> set[int]:
+        found: set[int] = set()
+        for scope in scopes:
+            found.update(self.within.get(scope, ()))
+            for outer in lineage(scope)[:-1]:
+                found.update(self.at.get(outer, ()))
+        return found
+
+
+def colliding_pairs(claims: Sequence[Claim]) -> set[tuple[int, int]]:
+    """Index pairs ``(i, j)``, ``i < j``, of claims that collide."""
+    pairs: set[tuple[int, int]] = set()
+    by_protocol: defaultdict[str, list[int]] = defaultdict(list)
+    for index, claim in enumerate(claims):
+        for protocol in dict.fromkeys(claim.protocols):
+            by_protocol[protocol].append(index)
+    for indexes in by_protocol.values():
+        pairs |= sweep(claims, indexes)
+    return pairs
+
+
+def sweep(claims: Sequence[Claim], indexes: Sequence[int]) -> set[tuple[int, int]]:
+    """Colliding pairs among ``indexes``, which all share one protocol."""
+    pairs: set[tuple[int, int]] = set()
+    active = ActiveClaims()
+    ending: list[tuple[int, int]] = []  # heap of (end, index) of the active claims
+    for index in sorted(indexes, key=lambda i: claims[i].span.start):
+        claim = claims[index]
+        while ending and ending[0][0] < claim.span.start:
+            _, gone = heapq.heappop(ending)
+            active.remove(gone, claims[gone].scopes)
+        for other in active.overlapping(claim.scopes):
+            pairs.add((min(index, other), max(index, other)))
+        active.add(index, claim.scopes)
+        heapq.heappush(ending, (claim.span.end, index))
+    return pairs
+
+
+def check(register: Register) -> Iterator[Finding]:
+    entries = register.entries
+    claims = [Claim.of(entry.allocation) for entry in entries]
+    for first, second in sorted(colliding_pairs(claims)):
+        yield collision(entries[first], claims[first], entries[second], claims[second])
+        yield collision(entries[second], claims[second], entries[first], claims[first])
+
+
+def collision(entry: Entry, claim: Claim, other: Entry, other_claim: Claim) -> Finding:
+    """The finding on ``entry``'s port, pointing at ``other``'s port."""
+    there = other.document.locate(("port",))
+    return rule("PC400").finding(
+        entry.document.locate(("port",)),
+        f"{describe(claim, other_claim)} also claimed by {there}",
+        related=(there,),
+    )
+
+
+def describe(claim: Claim, other: Claim) -> str:
+    """``tcp/8080 (prod)``: the shared protocols and ports, and the narrower scopes."""
+    ports = PortSpan(max(claim.span.start, other.span.start), min(claim.span.end, other.span.end))
+    protocols = [p for p in PROTOCOLS if p in claim.protocols and p in other.protocols]
+    claimed = ", ".join(f"{protocol}/{ports}" for protocol in protocols)
+    return f"{claimed} ({', '.join(narrower_scopes(claim.scopes, other.scopes))})"
+
+
+def narrower_scopes(scopes: Sequence[str], others: Sequence[str]) -> list[str]:
+    """For each overlapping pair of scopes, the one the other contains."""
+    narrower: dict[str, None] = {}
+    for scope in scopes:
+        for other in others:
+            if scope_contains(scope, other):
+                narrower[other] = None
+            elif scope_contains(other, scope):
+                narrower[scope] = None
+    return list(narrower)

@@ -1,0 +1,26 @@
+"""PC402 dangling-dependency: a ``depends_on`` entry that names no allocation.
+
+An id counts as existing when any file on disk carries it, even one that fails
+loading or the schema: that file already has its own finding, and calling the
+dependency dangling as well would send the author after the wrong problem.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from portcheck.catalogue import rule
+from portcheck.finding import Finding, printable
+from portcheck.register import Register
+
+CODES: tuple[str, ...] = ("PC402",)
+
+
+def check(register: Register) -> Iterator[Finding]:
+    for entry in register.entries:
+        for index, target in enumerate(entry.allocation.depends_on):
+            if target not in register.ids:
+                yield rule("PC402").finding(
+                    entry.document.locate(("depends_on", index)),
+                    f"depends_on {printable(target)} is not the id of any allocation",
+                )
