@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
+from collections.abc import Iterable
 from typing import Annotated, Any, Literal, NamedTuple
 
 from pydantic import (
@@ -11,6 +13,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    PrivateAttr,
     StringConstraints,
     WithJsonSchema,
 )
@@ -21,7 +24,7 @@ ID_MAX = 63
 SCOPE_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*(/[a-z0-9]+(-[a-z0-9]+)*)*$"
 # GitHub logins are alphanumeric with inner hyphens; team slugs also allow . and _.
 OWNER_PATTERN = r"^@[A-Za-z0-9][A-Za-z0-9-]*(/[A-Za-z0-9][A-Za-z0-9._-]*)?$"
-RANGE_PATTERN = r"^[0-9]{1,5}-[0-9]{1,5}$"
+RANGE_PATTERN = r"^(0|[1-9][0-9]{0,4})-(0|[1-9][0-9]{0,4})$"
 DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 GLOBAL = "global"
 
@@ -127,25 +130,40 @@ class Allocation(BaseModel):
         default=GLOBAL, description='Where the port is claimed, e.g. "prod/eu"; default global.'
     )
     owner: Owner = Field(description="@user or @org/team; must be a code owner of the file.")
-    contact: Annotated[str, StringConstraints(min_length=1, max_length=200)] | None = None
-    description: Annotated[str, StringConstraints(min_length=1, max_length=200)]
-    status: Status = "active"
-    allocated: IsoDate
-    review_by: IsoDate | None = None
-    expires: IsoDate | None = None
-    retired_on: IsoDate | None = None
-    depends_on: list[Id] = Field(default_factory=list)
-    links: list[Url] = Field(default_factory=list)
+    contact: Annotated[str, StringConstraints(min_length=1, max_length=200)] | None = Field(
+        default=None, description="Who to ask: an e-mail address, a chat channel."
+    )
+    description: Annotated[str, StringConstraints(min_length=1, max_length=200)] = Field(
+        description="What listens on the port, in a sentence."
+    )
+    status: Status = Field(
+        default="active", description="reserved, active (default), deprecated or retired."
+    )
+    allocated: IsoDate = Field(description="When the port was allocated (YYYY-MM-DD).")
+    review_by: IsoDate | None = Field(
+        default=None, description="Review due date; default allocated + the policy's review_days."
+    )
+    expires: IsoDate | None = Field(
+        default=None, description="When a reservation lapses; required when status is reserved."
+    )
+    retired_on: IsoDate | None = Field(
+        default=None, description="When the port was retired; required exactly when retired."
+    )
+    depends_on: list[Id] = Field(
+        default_factory=list, description="Ids of the allocations this service talks to."
+    )
+    links: list[Url] = Field(default_factory=list, description="Tickets, runbooks, dashboards.")
 
-    @property
+    # Cached: the checks ask for these once per rule, for every allocation.
+    @functools.cached_property
     def span(self) -> PortSpan:
         return PortSpan.parse(self.port)
 
-    @property
+    @functools.cached_property
     def protocols(self) -> tuple[Protocol, ...]:
         return as_tuple(self.protocol)
 
-    @property
+    @functools.cached_property
     def scopes(self) -> tuple[str, ...]:
         return as_tuple(self.scope)
 
@@ -155,13 +173,17 @@ class Reserved(BaseModel):
 
     model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
 
-    port: PortNumber | PortRangeText
-    protocol: Protocol | list[Protocol] | None = Field(
+    port: Annotated[int, Field(ge=0, le=PORT_MAX)] | PortRangeText = Field(
+        description='A port or an inclusive range "start-end"; 0 may be reserved.'
+    )
+    protocol: Protocol | Annotated[list[Protocol], Field(min_length=1)] | None = Field(
         default=None, description="Protocols the block applies to; default all."
     )
-    reason: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    reason: Annotated[str, StringConstraints(min_length=1, max_length=200)] = Field(
+        description="Why nobody may allocate here."
+    )
 
-    @property
+    @functools.cached_property
     def span(self) -> PortSpan:
         return PortSpan.parse(self.port)
 
@@ -174,28 +196,58 @@ class Policy(BaseModel):
 
     model_config = ConfigDict(strict=True, extra="forbid", frozen=True, title="portcheck policy")
 
-    protocols: Annotated[list[Protocol], Field(min_length=1)]
-    ranges: dict[Protocol, list[PortNumber | PortRangeText]]
-    reserved: list[Reserved] = Field(default_factory=list)
-    scopes: list[ScopePath] = Field(default_factory=lambda: [GLOBAL])
-    review_days: Annotated[int, Field(ge=1, le=3650)] = 365
-    quarantine_days: Annotated[int, Field(ge=0, le=3650)] = 90
-    max_range: Annotated[int, Field(ge=1, le=65535)] = 64
-    platform: Owner
+    protocols: Annotated[list[Protocol], Field(min_length=1)] = Field(
+        description="The protocols this register accepts."
+    )
+    ranges: dict[Protocol, list[PortNumber | PortRangeText]] = Field(
+        description='Allocatable ports per protocol, e.g. {tcp: ["1024-29999"]}.'
+    )
+    reserved: list[Reserved] = Field(
+        default_factory=list, description="Blocks never allocatable, whatever ranges say."
+    )
+    scopes: list[ScopePath] = Field(
+        default_factory=lambda: [GLOBAL], description="Known scopes; global is always known."
+    )
+    review_days: Annotated[int, Field(ge=1, le=3650)] = Field(
+        default=365, description="Default review interval in days."
+    )
+    quarantine_days: Annotated[int, Field(ge=0, le=3650)] = Field(
+        default=90, description="Days after retired_on before a retired file may be deleted."
+    )
+    max_range: Annotated[int, Field(ge=1, le=65535)] = Field(
+        default=64, description="The most ports one allocation may take."
+    )
+    platform: Owner = Field(
+        description="Must own /CODEOWNERS, /.github/, /schema/ and /portcheck/."
+    )
+
+    # Asked once per allocation and protocol: computed once per policy.
+    _allowed: dict[str, tuple[PortSpan, ...]] = PrivateAttr(default_factory=dict)
+    _reserved: dict[str, tuple[Reserved, ...]] = PrivateAttr(default_factory=dict)
+    _scopes: frozenset[str] = PrivateAttr(default=frozenset())
+
+    def model_post_init(self, context: Any, /) -> None:
+        for protocol in PROTOCOLS:
+            self._allowed[protocol] = _merged(self.ranges.get(protocol, ()))
+            self._reserved[protocol] = tuple(b for b in self.reserved if b.applies_to(protocol))
+        self._scopes = frozenset((GLOBAL, *self.scopes))
 
     def allowed(self, protocol: str) -> tuple[PortSpan, ...]:
         """The allocatable spans for ``protocol``, sorted and merged."""
-        spans = sorted(PortSpan.parse(spec) for spec in self.ranges.get(protocol, ()))  # type: ignore[call-overload]
-        merged: list[PortSpan] = []
-        for span in spans:
-            if merged and span.start <= merged[-1].end + 1:
-                merged[-1] = PortSpan(merged[-1].start, max(merged[-1].end, span.end))
-            else:
-                merged.append(span)
-        return tuple(merged)
+        return self._allowed.get(protocol, ())
 
     def reserved_for(self, protocol: str) -> tuple[Reserved, ...]:
-        return tuple(block for block in self.reserved if block.applies_to(protocol))
+        return self._reserved.get(protocol, ())
 
     def knows_scope(self, scope: str) -> bool:
-        return scope == GLOBAL or scope in self.scopes
+        return scope in self._scopes
+
+
+def _merged(specs: Iterable[int | str]) -> tuple[PortSpan, ...]:
+    merged: list[PortSpan] = []
+    for span in sorted(PortSpan.parse(spec) for spec in specs):
+        if merged and span.start <= merged[-1].end + 1:
+            merged[-1] = PortSpan(merged[-1].start, max(merged[-1].end, span.end))
+        else:
+            merged.append(span)
+    return tuple(merged)
