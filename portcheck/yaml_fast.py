@@ -18,12 +18,20 @@ from portcheck.document import Document, Scalar
 from portcheck.yaml_scalars import resolve_plain
 
 _KEY_LINE = re.compile(r"([a-z_][a-z0-9_]{0,127}):(?: +(.*?))? *\Z")
+# The common line in one match: a key, a plain scalar that starts with no
+# indicator and holds no ": " or " #" and does not end in ":", and an optional
+# comment. Other lines go through _KEY_LINE and the slower paths below.
+_PLAIN_LINE = re.compile(
+    r"([a-z_][a-z0-9_]{0,127}): +"
+    r"([^-?:,\[\]{}#&*!|>'\"%@` ](?:[^:# ]|:(?! |\Z)| +(?![# ]|\Z)|(?<! )#)*)"
+    r"(?<!:)(?: +#.*)? *\Z"
+)
 _ITEM_LINE = re.compile(r"( *)- +(.*?) *\Z")
 _SINGLE = re.compile(r"'((?:[^']|'')*)'(.*)\Z")
 # Characters that cannot start a plain scalar (YAML 1.2 c-indicator).
 _INDICATORS = frozenset("-?:,[]{}#&*!|>'\"%@`")
 # Flow lists stay simple: no nesting, no quotes, no comments inside.
-_FLOW_UNSAFE = frozenset("[]{}#'\"")
+_FLOW_UNSAFE = re.compile(r"[\[\]{}#'\"]")
 # Anything outside plain printable text (control characters, NEL, line and
 # paragraph separators, BOMs, surrogates, tabs, CR) goes to the strict reader.
 _UNUSUAL = re.compile(
@@ -43,6 +51,17 @@ def parse_fast(text: str, path: str) -> Document | None:
     while index < len(lines):
         line = lines[index]
         index += 1
+        plain = _PLAIN_LINE.match(line)
+        if plain is not None:
+            key, text = plain[1], plain[2]
+            if key in doc.data:
+                return None
+            doc.key_at[(key,)] = (index, 1)
+            doc.value_at.setdefault((), (index, 1))
+            doc.data[key] = resolve_plain(text)
+            doc.scalars[(key,)] = Scalar("plain", text)
+            doc.value_at[(key,)] = (index, plain.start(2) + 1)
+            continue
         if _is_blank(line):
             continue
         match = _KEY_LINE.match(line)
@@ -111,7 +130,7 @@ def _flow_list(doc: Document, key: str, raw: str, at: tuple[int, int]) -> bool:
     if end < 0 or not _is_tail(raw[end + 1 :]):
         return False
     body = raw[1:end]
-    if any(ch in _FLOW_UNSAFE for ch in body):
+    if _FLOW_UNSAFE.search(body):
         return False
     items: list[object] = []
     offset = at[1] + 1

@@ -13,12 +13,18 @@ import re
 _NULL = frozenset({"", "~", "null", "Null", "NULL"})
 _TRUE = frozenset({"true", "True", "TRUE"})
 _FALSE = frozenset({"false", "False", "FALSE"})
-_INT = re.compile(r"[-+]?[0-9]+")
-_OCT = re.compile(r"0o[0-7]+")
-_HEX = re.compile(r"0x[0-9a-fA-F]+")
-_FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?")
-_INF = re.compile(r"[-+]?\.(inf|Inf|INF)")
-_NAN = re.compile(r"\.(nan|NaN|NAN)")
+# One pattern for every non-string form, so a scalar costs one match; the
+# group that matched names the type.
+_SPECIAL = re.compile(
+    r"(?P<int>[-+]?[0-9]+)"
+    r"|0o(?P<oct>[0-7]+)"
+    r"|0x(?P<hex>[0-9a-fA-F]+)"
+    r"|(?P<float>[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?)"
+    r"|(?P<inf>[-+]?\.(inf|Inf|INF))"
+    r"|(?P<nan>\.(nan|NaN|NAN))"
+)
+# Only these can start a null, bool or number; anything else is a string at once.
+_SPECIAL_START = frozenset("0123456789+-.~nNtTfF")
 
 # Python refuses int <-> str conversions past 4300 digits (CVE-2020-10735); a
 # number that long is no port anyway, so it resolves to infinity and fails the
@@ -28,25 +34,29 @@ _MAX_DIGITS = 100
 
 def resolve_plain(text: str) -> object:
     """The value of a plain scalar: None, bool, int, float or str."""
+    if not text or text[0] not in _SPECIAL_START:
+        return text or None
     if text in _NULL:
         return None
     if text in _TRUE:
         return True
     if text in _FALSE:
         return False
-    if _INT.fullmatch(text):
+    match = _SPECIAL.fullmatch(text)
+    if match is None:
+        return text
+    kind = match.lastgroup
+    if kind == "int":
         return _integer(text, 10)
-    if _OCT.fullmatch(text):
+    if kind == "oct":
         return _integer(text[2:], 8)
-    if _HEX.fullmatch(text):
+    if kind == "hex":
         return _integer(text[2:], 16)
-    if _FLOAT.fullmatch(text):
-        return float(text)
-    if _INF.fullmatch(text):
+    if kind == "inf":
         return -math.inf if text.startswith("-") else math.inf
-    if _NAN.fullmatch(text):
+    if kind == "nan":
         return math.nan
-    return text
+    return float(text)
 
 
 def _integer(digits: str, base: int) -> int | float:

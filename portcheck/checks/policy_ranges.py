@@ -86,9 +86,9 @@ def size_findings(entry: Entry, policy: Policy) -> Iterator[Finding]:
 
 
 def scope_findings(entry: Entry, policy: Policy) -> Iterator[Finding]:
-    known = [GLOBAL, *(scope for scope in policy.scopes if scope != GLOBAL)]
     for index, scope in enumerate(entry.allocation.scopes):
         if not policy.knows_scope(scope):
+            known = [GLOBAL, *(scope for scope in policy.scopes if scope != GLOBAL)]
             yield rule("PC303").finding(
                 item_location(entry, "scope", index),
                 f"scope {printable(scope)} is not in the policy's scopes{suggestion(scope, known)}",

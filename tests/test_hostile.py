@@ -1,0 +1,81 @@
+"""Hostile and invalid input: a located finding for each file, never a traceback,
+in bounded time and memory."""
+
+from __future__ import annotations
+
+import json
+import re
+import resource
+import shutil
+import subprocess
+from pathlib import Path
+
+from .conftest import write_register
+from .test_cli import _console_script
+
+MEMORY_LIMIT = 2 * 1024**3  # bytes of address space for the whole run
+TIME_LIMIT = 120  # seconds
+
+
+def _safe_id(prefix: str, name: str) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", name.lower().removesuffix(".yaml")).strip("-")
+    return f"{prefix}-{slug}"[:63].rstrip("-")
+
+
+def _limit_memory() -> None:
+    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
+
+
+def test_every_hostile_and_invalid_file_gets_a_located_error(tmp_path: Path) -> None:
+    from .conftest import require_corpus
+
+    hostile = require_corpus("hostile") / "files"
+    suite = require_corpus("yaml-test-suite")
+    root = write_register(tmp_path, {})
+    copied: dict[str, str] = {}
+    sources = [("hostile", p) for p in sorted(hostile.glob("*.yaml"))]
+    sources += [("yts", p) for p in sorted((suite / "error").glob("*.yaml"))]
+    sources += [("valid", p) for p in sorted((suite / "valid").glob("*.yaml"))]
+    for prefix, source in sources:
+        relative = f"ports/{_safe_id(prefix, source.name)}.yaml"
+        assert relative not in copied
+        shutil.copyfile(source, root / relative)
+        copied[relative] = f"{prefix}:{source.name}"
+    (root / "ports/link-outside.yaml").symlink_to("/etc/passwd")
+    (root / "ports/link-dangling.yaml").symlink_to(root / "nowhere.yaml")
+
+    result = subprocess.run(
+        [
+            _console_script(),
+            "check",
+            "--root",
+            str(root),
+            "--format",
+            "json",
+            "--as-of",
+            "2026-11-27",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=TIME_LIMIT,
+        preexec_fn=_limit_memory,
+        check=False,
+    )
+    assert "Traceback" not in result.stderr, result.stderr[-3000:]
+    assert result.returncode == 1, result.stderr
+    report = json.loads(result.stdout)
+    errors: dict[str, list[dict[str, object]]] = {}
+    for finding in report["findings"]:
+        assert finding["line"] >= 1
+        assert finding["column"] >= 1
+        if finding["severity"] == "error":
+            errors.setdefault(str(finding["path"]), []).append(finding)
+    # Only one of these is a valid allocation that collides with nothing: a range
+    # written as a plain string. The valid YAML-suite cases are not allocations, and
+    # the other valid hostile files all claim tcp/8080 and so collide.
+    missing = sorted(copied[path] for path in copied if path not in errors)
+    assert missing == ["hostile:port_range_string.yaml"]
+    assert [f["code"] for f in errors["ports/link-outside.yaml"]] == ["PC103"]
+    assert [f["code"] for f in errors["ports/link-dangling.yaml"]] == ["PC103"]
+    codes = {f["code"] for found in errors.values() for f in found}
+    assert {"PC100", "PC101", "PC102", "PC103", "PC200", "PC201", "PC202"} <= codes
