@@ -1,0 +1,1 @@
+"""The subcommands, one module per feature; each registers itself on portcheck.cli.app."""

@@ -1,0 +1,3 @@
+"""`portcheck codeowners`: CODEOWNERS as the approval step."""
+
+from __future__ import annotations
