@@ -18,21 +18,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+from portcheck.consistency import duplicate_items, range_bounds
 from portcheck.document import Document
 from portcheck.errors import ConfigError
 from portcheck.finding import Finding
 from portcheck.load import parse_document
 from portcheck.model import PORT_MAX, PROTOCOLS, Policy
+from portcheck.numbers import ambiguous_number
 from portcheck.schema import Problem, field_name, show
-from portcheck.validate import (
-    ambiguous_number,
-    duplicate_items,
-    holds_null,
-    locate,
-    model_or_errors,
-    range_bounds,
-    schema_stage_problems,
-)
+from portcheck.validate import holds_null, locate, model_or_errors, schema_stage_problems
 
 POLICY_FILE = "policy.yaml"
 

@@ -98,6 +98,8 @@ class _Builder:
             self.key(frame, event.value, style, at)
             return
         value = resolve_plain(event.value) if style == "plain" else event.value
+        if event.value == "" and style == "plain" and frame is not None and frame.key:
+            at = frame.key[1]  # an empty value has no text: point at its key, not the next line
         node = self.place(value, at)
         self.doc.scalars[node] = Scalar(style, event.value)
 

@@ -9,7 +9,8 @@ import pytest
 from portcheck.document import Document, Scalar
 from portcheck.load import parse_document
 from portcheck.model import Allocation
-from portcheck.validate import ambiguous_number, validate_allocation
+from portcheck.numbers import ambiguous_number
+from portcheck.validate import validate_allocation
 from tests.conftest import allocation, located
 
 PATH = "ports/a.yaml"
