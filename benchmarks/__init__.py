@@ -1,0 +1,1 @@
+"""Performance measurement for portcheck (SPEC §8): a register generator and a runner."""
