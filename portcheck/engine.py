@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from portcheck.checks import CHECKS
+from portcheck.codeowners import load_codeowners
 from portcheck.errors import ConfigError
 from portcheck.finding import Finding
 from portcheck.load import REGISTER, allocation_id, load_file, walk
@@ -95,6 +96,7 @@ def _build_register(root: Path, policy: Policy, today: dt.date) -> tuple[Registe
         ids={ident: tuple(held) for ident, held in ids.items()},
         load_failed=frozenset(failed),
         today=today,
+        codeowners=load_codeowners(root),
     )
     return register, findings
 

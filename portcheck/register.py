@@ -6,6 +6,7 @@ import dataclasses
 import datetime as dt
 from pathlib import Path
 
+from portcheck.codeowners import Codeowners
 from portcheck.document import Document
 from portcheck.model import Allocation, Policy
 
@@ -34,3 +35,5 @@ class Register:
     #: Paths that failed loading (PC100-PC103): they get no other finding.
     load_failed: frozenset[str]
     today: dt.date
+    #: CODEOWNERS as GitHub reads it (PC500-PC502); None when not loaded.
+    codeowners: Codeowners | None = None

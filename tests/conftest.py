@@ -52,14 +52,35 @@ def allocation(**fields: object) -> str:
     return "".join(f"{key}: {value}\n" for key, value in base.items() if value is not None)
 
 
-def write_register(root: Path, files: dict[str, str], policy: str | None = POLICY) -> Path:
-    """Write ``files`` (repo-relative path -> text, dedented) under ``root``."""
+#: The default .github/CODEOWNERS of test registers: allocation() files are owned by
+#: their default owner (and by @acme/payments, the owner in the shared corpora's
+#: allocations), everything else (the protected paths) by POLICY's platform.
+CODEOWNERS = """\
+*        @acme/platform
+/ports/  @acme/team @acme/payments
+"""
+CODEOWNERS_LOCATIONS = (".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS")
+
+
+def write_register(
+    root: Path,
+    files: dict[str, str],
+    policy: str | None = POLICY,
+    codeowners: str | None = CODEOWNERS,
+) -> Path:
+    """Write ``files`` (repo-relative path -> text, dedented) under ``root``.
+
+    ``codeowners`` is written verbatim to .github/CODEOWNERS (None: no file), unless
+    ``files`` holds a CODEOWNERS file of its own."""
     if policy is not None:
         files = {"schema/policy.yaml": policy, **files}
     for relative, text in files.items():
         target = root / relative
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(textwrap.dedent(text), encoding="utf-8")
+    if codeowners is not None and not any(path in files for path in CODEOWNERS_LOCATIONS):
+        (root / ".github").mkdir(exist_ok=True)
+        (root / ".github/CODEOWNERS").write_text(codeowners, encoding="utf-8", newline="")
     (root / "ports").mkdir(exist_ok=True)
     return root
 

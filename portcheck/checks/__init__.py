@@ -10,7 +10,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Protocol
 
-from portcheck.checks import collisions, dependencies, identity, lifecycle, policy_ranges
+from portcheck.checks import (
+    collisions,
+    dependencies,
+    identity,
+    lifecycle,
+    ownership,
+    policy_ranges,
+)
 from portcheck.finding import Finding
 from portcheck.register import Register
 
@@ -29,4 +36,5 @@ CHECKS: tuple[Check, ...] = (
     identity,
     dependencies,
     lifecycle,
+    ownership,
 )

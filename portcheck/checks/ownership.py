@@ -1,0 +1,114 @@
+"""PC500 not-code-owned, PC501 owner-mismatch, PC502 codeowners-invalid.
+
+Code-owner review is the approval of a port request, so each allocation must be
+owned (PC500) by the team its `owner` field names (PC501, compared
+case-insensitively as GitHub compares logins and team slugs), CODEOWNERS
+itself must read the way its author thinks (PC502: lines GitHub skips, copies
+GitHub ignores), and the files that decide the rules (CODEOWNERS, `.github/`,
+`schema/`, `portcheck/`) must be owned by the policy's `platform` owner
+(PC502), or whoever owns them can approve their own loosening of the rules.
+
+Only allocations that passed the schema stage are looked at (SPEC §4: a file
+that fails loading gets nothing else), and an unowned file gets PC500 alone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+
+from portcheck.catalogue import rule
+from portcheck.codeowners import LOCATIONS, Codeowners, Rule
+from portcheck.finding import Finding, Location, printable
+from portcheck.register import Entry, Register
+
+CODES: tuple[str, ...] = ("PC500", "PC501", "PC502")
+
+
+def check(register: Register) -> Iterator[Finding]:
+    codeowners = register.codeowners
+    if codeowners is None:
+        return
+    yield from file_findings(codeowners)
+    if codeowners.path is not None and not codeowners.unread:
+        yield from protected_findings(codeowners, codeowners.path, register.policy.platform)
+    for entry in register.entries:
+        yield from entry_findings(entry, codeowners)
+
+
+def file_findings(codeowners: Codeowners) -> Iterator[Finding]:
+    """PC502 for a missing file, for copies GitHub ignores, and for every line it skips."""
+    path = codeowners.path
+    if path is None:
+        yield rule("PC502").finding(
+            Location(LOCATIONS[0]),
+            "no CODEOWNERS file in .github/, the root or docs/: no review approves anything",
+        )
+        return
+    for ignored in codeowners.ignored:
+        yield rule("PC502").finding(
+            Location(ignored),
+            f"GitHub reads {path} and ignores this copy: keep one CODEOWNERS file",
+            related=[Location(path)],
+        )
+    for problem in codeowners.problems:
+        yield rule("PC502").finding(Location(path, problem.line, problem.column), problem.message)
+
+
+def entry_findings(entry: Entry, codeowners: Codeowners) -> Iterator[Finding]:
+    decided = codeowners.ruleset.owners_of(entry.path)
+    if decided is None or not decided.owners:
+        yield unowned(entry, codeowners.path, decided)
+        return
+    owner = entry.allocation.owner
+    if not owned_by(decided, owner):
+        assert codeowners.path is not None  # a rule was read from it
+        yield rule("PC501").finding(
+            entry.document.locate(("owner",)),
+            f"owner {printable(owner)} is not a code owner of this file: "
+            f"{codeowners.path}:{decided.line} gives it to {' '.join(decided.owners)}",
+            related=[Location(codeowners.path, decided.line, decided.column)],
+        )
+
+
+def unowned(entry: Entry, path: str | None, decided: Rule | None) -> Finding:
+    if path is None or decided is None:
+        return rule("PC500").finding(
+            Location(entry.path),
+            "no CODEOWNERS line covers this file: its review needs nobody's approval",
+        )
+    return rule("PC500").finding(
+        Location(entry.path),
+        f"{path}:{decided.line} names no owner for this file: its review needs nobody's approval",
+        related=[Location(path, decided.line, decided.column)],
+    )
+
+
+def owned_by(decided: Rule, owner: str) -> bool:
+    wanted = owner.casefold()
+    return any(candidate.casefold() == wanted for candidate in decided.owners)
+
+
+def protected_findings(codeowners: Codeowners, path: str, platform: str) -> Iterator[Finding]:
+    """One PC502 per line that leaves protected files to someone other than ``platform``."""
+    wrong: dict[int, tuple[Rule | None, list[str]]] = {}
+    for protected in codeowners.protected:
+        decided = codeowners.ruleset.owners_of(protected)
+        if decided is None or not owned_by(decided, platform):
+            line = decided.line if decided is not None else 0
+            wrong.setdefault(line, (decided, []))[1].append(protected)
+    for decided, files in wrong.values():
+        yield protected_finding(path, decided, files, platform)
+
+
+def protected_finding(
+    path: str, decided: Rule | None, files: Sequence[str], platform: str
+) -> Finding:
+    named = printable(files[0]) + (f" (and {len(files) - 1} more)" if len(files) > 1 else "")
+    must = f"the policy's platform owner {printable(platform)} must own it"
+    if decided is None:
+        return rule("PC502").finding(Location(path), f"no line owns {named}: {must}")
+    at = Location(path, decided.line, decided.column)
+    if not decided.owners:
+        return rule("PC502").finding(at, f"this line leaves {named} unowned: {must}")
+    owners = " ".join(decided.owners)
+    return rule("PC502").finding(at, f"this line gives {named} to {owners}: {must}")

@@ -1,0 +1,52 @@
+"""Who owns a path: the last CODEOWNERS rule that matches it ("Order is important;
+the last matching pattern takes the most precedence", GitHub docs).
+
+A register may hold 100,000 allocations and CODEOWNERS one line per folder or
+file, so trying every rule on every path would be quadratic. Most rules name a
+path literally (`/ports/payments/`, `/ports/x/api.yaml`): those sit in dicts,
+found by the path and each of its parent folders. Only the rules with
+wildcards are tried as regexes, newest first, and only while they could still
+beat the best literal rule found.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from portcheck.codeowners.parse import Rule
+
+
+class Ruleset:
+    """The rules GitHub reads from one CODEOWNERS file, in file order."""
+
+    def __init__(self, rules: Sequence[Rule]) -> None:
+        self.rules = tuple(rules)
+        self._exact: dict[str, int] = {}  # `/a/b`: the path a/b itself
+        self._below: dict[str, int] = {}  # `/a/b` and `/a/b/`: paths under a/b/
+        self._wild: list[int] = []
+        for index, rule in enumerate(self.rules):
+            literal = rule.pattern.literal
+            if literal is None:
+                self._wild.append(index)
+                continue
+            if not rule.pattern.directory:
+                self._exact[literal] = index
+            self._below[literal] = index
+
+    def owners_of(self, path: str) -> Rule | None:
+        """The rule that decides ``path`` (repo-relative, POSIX), or None if none matches.
+
+        The rule's owners may be empty: a rule without owners leaves the path unowned.
+        """
+        best = self._exact.get(path, -1)
+        slash = path.find("/")
+        while slash > 0:
+            best = max(best, self._below.get(path[:slash], -1))
+            slash = path.find("/", slash + 1)
+        for index in reversed(self._wild):
+            if index < best:
+                break
+            if self.rules[index].pattern.matches(path):
+                best = index
+                break
+        return self.rules[best] if best >= 0 else None

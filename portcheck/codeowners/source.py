@@ -1,0 +1,119 @@
+"""Where GitHub finds CODEOWNERS, what it reads of it, and the files it must protect.
+
+GitHub looks for CODEOWNERS in `.github/`, then the root, then `docs/`, and
+uses the first it finds ("About code owners", CODEOWNERS file location); the
+others are silently ignored, so a second copy misleads whoever edits it (PC502).
+A CODEOWNERS file must be under 3 MB or GitHub does not load it at all.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from pathlib import Path
+
+from portcheck.codeowners.parse import Problem, parse
+from portcheck.codeowners.ruleset import Ruleset
+
+#: In GitHub's search order; the name is case-sensitive, as on GitHub.
+LOCATIONS = (".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS")
+#: "CODEOWNERS files must be under 3 MB in size" (GitHub docs). Read as decimal
+#: megabytes: a file GitHub might ignore is never taken as working.
+MAX_BYTES = 3_000_000
+#: Folders whose files decide the rules (SPEC §3 `platform`), each with the file
+#: that matters most there: it is checked even before it exists.
+PROTECTED = {
+    ".github": ".github/workflows/portcheck.yml",
+    "schema": "schema/policy.yaml",
+    "portcheck": "portcheck/__init__.py",
+}
+_WALK_LIMIT = 10_000  # files per protected folder; more is not a checkout of this project
+
+
+@dataclasses.dataclass(frozen=True)
+class Codeowners:
+    """What GitHub reads for code owners in one working tree."""
+
+    path: str | None  # the file GitHub reads (repo-relative), None when there is none
+    ignored: tuple[str, ...] = ()  # further CODEOWNERS files GitHub does not read
+    ruleset: Ruleset = dataclasses.field(default_factory=lambda: Ruleset(()))
+    problems: tuple[Problem, ...] = ()  # in ``path``
+    #: ``path`` could not be read at all (too large, binary, a symlink): GitHub
+    #: reads no rule from it, and ``problems`` holds the one reason why.
+    unread: bool = False
+    #: Files that must be owned by the platform owner: CODEOWNERS itself and
+    #: every file (on disk, or the one that matters most) under PROTECTED.
+    protected: tuple[str, ...] = ()
+
+
+def load_codeowners(root: Path) -> Codeowners:
+    found = [location for location in LOCATIONS if _present(root, location)]
+    if not found:
+        return Codeowners(path=None, protected=protected_files(root, None))
+    path, ignored = found[0], tuple(found[1:])
+    ruleset, problems, unread = read(root / path)
+    return Codeowners(path, ignored, ruleset, problems, unread, protected_files(root, path))
+
+
+def read(file: Path) -> tuple[Ruleset, tuple[Problem, ...], bool]:
+    """The rules GitHub reads from ``file`` and the problems; True when it reads none."""
+    try:
+        reason = _unreadable(file)
+        data = b"" if reason else file.read_bytes()
+    except OSError as error:
+        reason = f"unreadable ({error.strerror})"
+    if reason is not None:
+        return Ruleset(()), (Problem(1, 1, reason),), True
+    if b"\0" in data:
+        return Ruleset(()), (_binary(data),), True
+    text = data.decode("utf-8", "surrogateescape")
+    rules, problems = parse(text.removeprefix("\ufeff"))
+    if text.startswith("\ufeff"):
+        problems.insert(0, Problem(1, 1, "a byte-order mark: GitHub may read it into line 1"))
+    return Ruleset(rules), tuple(problems), False
+
+
+def _binary(data: bytes) -> Problem:
+    """At the first NUL byte: a file with one is binary, and one finding says so."""
+    nul = data.index(b"\0")
+    start = data.rfind(b"\n", 0, nul) + 1
+    column = len(data[start:nul].decode("utf-8", "replace")) + 1
+    return Problem(data.count(b"\n", 0, nul) + 1, column, "a binary file (NUL bytes)")
+
+
+def _unreadable(file: Path) -> str | None:
+    if file.is_symlink():
+        return "a symlink: GitHub reads the link itself, not the file it points to"
+    size = file.stat().st_size
+    if size >= MAX_BYTES:
+        return f"{size:,} bytes: GitHub ignores a CODEOWNERS file of 3 MB or more"
+    return None
+
+
+def _present(root: Path, location: str) -> bool:
+    folder, _, name = location.rpartition("/")
+    try:
+        with os.scandir(root / folder) as entries:
+            return any(e.name == name and not e.is_dir(follow_symlinks=False) for e in entries)
+    except OSError:
+        return False
+
+
+def protected_files(root: Path, codeowners: str | None) -> tuple[str, ...]:
+    files = {codeowners or LOCATIONS[0], *PROTECTED.values()}
+    for folder in PROTECTED:
+        files.update(_walk(root, folder))
+    return tuple(sorted(files))
+
+
+def _walk(root: Path, folder: str) -> list[str]:
+    found: list[str] = []
+    if (root / folder).is_symlink():  # git stores the link, not what it points to
+        return found
+    for current, folders, names in os.walk(root / folder):
+        folders[:] = sorted(name for name in folders if name != "__pycache__")
+        base = Path(current).relative_to(root).as_posix()
+        found.extend(f"{base}/{name}" for name in sorted(names))
+        if len(found) >= _WALK_LIMIT:
+            break
+    return found
