@@ -8,6 +8,7 @@ import gc
 from collections.abc import Sequence
 from pathlib import Path
 
+from portcheck import diff
 from portcheck.checks import CHECKS
 from portcheck.codeowners import load_codeowners
 from portcheck.errors import ConfigError
@@ -23,6 +24,8 @@ from portcheck.validate import validate_allocation
 class CheckResult:
     findings: list[Finding]  # sorted
     files: int  # files looked at under ports/
+    #: Those files' repo-relative paths, sorted (JUnit has one test case per file).
+    checked: tuple[str, ...] = ()
 
 
 def check_register(
@@ -31,14 +34,25 @@ def check_register(
     as_of: dt.date,
     policy_dir: Path | None = None,
     paths: Sequence[str] = (),
+    base: str | None = None,
 ) -> CheckResult:
-    """Every check on the whole register; ``paths`` (repo-relative) only filter what is shown."""
+    """Every check on the whole register; ``paths`` (repo-relative) only filter what is shown.
+
+    With ``base`` (a git ref), the diff rules run too and findings the change is
+    not involved in become warnings (portcheck.diff).
+    """
     policy = read_policy(root, policy_dir)
+    change = diff.compare(root, base) if base is not None else None
     register, findings = build_register(root, policy, as_of)
     for check in CHECKS:
         findings.extend(check.check(register))
+    if change is not None:
+        findings.extend(diff.check(change, register))
+        findings = diff.downgrade(findings, change)
     shown = [finding for finding in findings if _selected(finding.path, paths)]
-    return CheckResult(sorted(shown), files=len(register.ids) + len(register.load_failed))
+    checked = {path for held in register.ids.values() for path in held} | register.load_failed
+    files = tuple(sorted(path for path in checked if _selected(path, paths)))
+    return CheckResult(sorted(shown), files=len(checked), checked=files)
 
 
 def read_policy(root: Path, policy_dir: Path | None) -> Policy:

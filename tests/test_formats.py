@@ -1,0 +1,345 @@
+"""Every output format: golden files, and each format parsed back.
+
+Regenerate the golden files after an intended change with
+`PORTCHECK_UPDATE_GOLDEN=1 pytest tests/test_formats.py`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from portcheck import __version__
+from portcheck.catalogue import RULES
+from portcheck.cli import app
+from portcheck.finding import Finding, Location, Severity
+from portcheck.report import github, markdown
+
+from .conftest import allocation, require_corpus, run, write_register
+
+runner = CliRunner()
+GOLDEN = Path(__file__).parent / "golden"
+UPDATE = os.environ.get("PORTCHECK_UPDATE_GOLDEN") == "1"
+EPOCH = "1795737600"  # 2026-11-27T00:00:00Z
+
+#: Everything owned, so the ownership rules stay quiet here (tests/test_ownership*.py).
+CODEOWNERS = "* @acme/platform\n/ports/ @acme/team\n"
+FILES = {
+    "ports/a.yaml": allocation(service="a", scope="prod"),
+    "ports/b.yaml": allocation(service="b", scope="prod/eu", review_by="2026-05-01"),
+    "ports/old.yaml": allocation(service="old", port=9000, review_by="2026-05-01"),
+    "ports/team/pg.yaml": allocation(service="pg", port=5432),
+    "ports/team/broken.yaml": "service: [\n",
+    "ports/Bad Name.yaml": allocation(service="x", port=9100),
+    "ports/clean.yaml": allocation(service="clean", port=9200),
+}
+EXPECTED = [
+    ("ports/Bad Name.yaml", 1, 1, "PC103", Severity.ERROR),
+    ("ports/a.yaml", 2, 7, "PC400", Severity.ERROR),
+    ("ports/b.yaml", 2, 7, "PC400", Severity.ERROR),
+    ("ports/b.yaml", 8, 12, "PC600", Severity.WARNING),
+    ("ports/old.yaml", 7, 12, "PC600", Severity.WARNING),
+    ("ports/team/broken.yaml", 2, 1, "PC100", Severity.ERROR),
+    ("ports/team/pg.yaml", 2, 7, "PC301", Severity.ERROR),
+]
+SUFFIX = {"json": "json", "github": "txt", "sarif": "sarif.json", "junit": "xml", "markdown": "md"}
+
+
+@pytest.fixture
+def register(tmp_path: Path) -> Path:
+    root = write_register(tmp_path, {".github/CODEOWNERS": CODEOWNERS, **FILES})
+    assert [(f.path, f.line, f.column, f.code, f.severity) for f in run(root)] == EXPECTED
+    return root
+
+
+def output(root: Path, fmt: str, *args: str) -> str:
+    result = runner.invoke(
+        app,
+        ["check", "--root", str(root), "--as-of", "2026-11-27", "--format", fmt, *args],
+        env={"SOURCE_DATE_EPOCH": EPOCH},
+    )
+    assert result.exit_code == 1, result.stderr
+    return result.stdout
+
+
+def normalised(text: str) -> str:
+    """The golden form: no tool version, no host name."""
+    text = re.sub(r'hostname="[^"]*"', 'hostname="HOST"', text)
+    return text.replace(f'"{__version__}"', '"VERSION"')
+
+
+@pytest.mark.parametrize("fmt", sorted(SUFFIX))
+def test_golden(register: Path, fmt: str) -> None:
+    golden = GOLDEN / f"check.{SUFFIX[fmt]}"
+    got = normalised(output(register, fmt))
+    if UPDATE:
+        golden.write_text(got, encoding="utf-8")
+    assert got == golden.read_text(encoding="utf-8")
+
+
+def test_json_parses_back(register: Path) -> None:
+    report = json.loads(output(register, "json"))
+    assert [
+        (f["path"], f["line"], f["column"], f["code"], f["severity"]) for f in report["findings"]
+    ] == [(*where, str(severity)) for *where, severity in EXPECTED]
+    assert report["summary"]["files"] == len(FILES)
+
+
+def test_sarif_validates_against_the_oasis_schema(register: Path) -> None:
+    from jsonschema import Draft4Validator
+
+    schema = json.loads(
+        (require_corpus("formats") / "sarif-schema-2.1.0.json").read_text(encoding="utf-8")
+    )
+    log = json.loads(output(register, "sarif"))
+    assert list(Draft4Validator(schema).iter_errors(log)) == []
+    run_ = log["runs"][0]
+    rules = run_["tool"]["driver"]["rules"]
+    assert [(r["id"], r["name"]) for r in rules] == [(r.code, r.name) for r in RULES]
+    assert all(r["help"]["text"] and r["shortDescription"]["text"] for r in rules)
+    assert {r["defaultConfiguration"]["level"] for r in rules} == {"error", "warning"}
+    found = []
+    for result in run_["results"]:
+        assert rules[result["ruleIndex"]]["id"] == result["ruleId"]
+        assert result["partialFingerprints"]["portcheck/v1"]
+        where = result["locations"][0]["physicalLocation"]
+        region = where["region"]
+        found.append(
+            (
+                where["artifactLocation"]["uri"],
+                region["startLine"],
+                region["startColumn"],
+                result["ruleId"],
+                result["level"],
+            )
+        )
+    assert found[0][0] == "ports/Bad%20Name.yaml"
+    assert found[1:] == [(*where, str(severity)) for *where, severity in EXPECTED[1:]]
+    collision = run_["results"][1]["relatedLocations"][0]["physicalLocation"]
+    assert collision["artifactLocation"]["uri"] == "ports/b.yaml"
+
+
+def test_sarif_fingerprints_ignore_line_moves(tmp_path: Path) -> None:
+    from portcheck.report import sarif
+
+    one = Finding(
+        "ports/a.yaml", 2, 7, "PC400", "port-collision", Severity.ERROR, "x by ports/b.yaml:2:7"
+    )
+    moved = Finding(
+        "ports/a.yaml", 5, 7, "PC400", "port-collision", Severity.ERROR, "x by ports/b.yaml:9:7"
+    )
+    other = Finding(
+        "ports/a.yaml", 2, 7, "PC400", "port-collision", Severity.ERROR, "x by ports/c.yaml:2:7"
+    )
+    assert sarif.fingerprint(one) == sarif.fingerprint(moved) != sarif.fingerprint(other)
+
+
+def test_junit_validates_against_the_xsd(register: Path) -> None:
+    text = output(register, "junit")
+    lxml = pytest.importorskip("lxml.etree")
+    xsd = lxml.XMLSchema(lxml.parse(str(require_corpus("formats") / "JUnit.xsd")))
+    document = lxml.fromstring(text.encode())
+    assert xsd.validate(document), xsd.error_log
+
+
+def test_junit_has_one_case_per_file(register: Path) -> None:
+    suite = ET.fromstring(output(register, "junit"))
+    cases = {case.get("name"): case for case in suite.iter("testcase")}
+    assert sorted(cases) == sorted(FILES)
+    failed = {name for name, case in cases.items() if case.find("failure") is not None}
+    assert failed == {path for path, *_, severity in EXPECTED if severity is Severity.ERROR}
+    b_failure = cases["ports/b.yaml"].find("failure")
+    assert b_failure is not None
+    assert b_failure.get("type") == "PC400"
+    assert [line.split(": ")[1].split()[0] for line in (b_failure.text or "").splitlines()] == [
+        "PC400",
+        "PC600",
+    ]
+    assert (suite.get("tests"), suite.get("failures"), suite.get("errors")) == ("7", "5", "0")
+    assert suite.get("timestamp") == "2026-11-27T00:00:00"
+
+
+def test_junit_strict_fails_warnings_too(register: Path) -> None:
+    suite = ET.fromstring(output(register, "junit", "--strict"))
+    cases = {case.get("name"): case for case in suite.iter("testcase")}
+    assert cases["ports/old.yaml"].find("failure") is not None
+    assert cases["ports/clean.yaml"].find("failure") is None
+
+
+# The runner's parser for workflow commands (actions/runner ActionCommand.TryParseV2).
+COMMAND = re.compile(r"^::(?P<command>[a-z-]+)(?: (?P<properties>[^:]*))?::(?P<data>.*)$")
+
+
+def unescape(text: str, *, prop: bool = False) -> str:
+    pairs = [("%0D", "\r"), ("%0A", "\n")] + ([("%3A", ":"), ("%2C", ",")] if prop else [])
+    for escaped, char in [*pairs, ("%25", "%")]:
+        text = text.replace(escaped, char)
+    return text
+
+
+def parse_commands(text: str) -> list[tuple[str, dict[str, str], str]]:
+    commands = []
+    for line in text.splitlines():
+        match = COMMAND.match(line.lstrip())
+        assert match, f"not a workflow command: {line!r}"
+        properties = dict(
+            pair.split("=", 1) for pair in (match["properties"] or "").split(",") if pair
+        )
+        commands.append(
+            (
+                match["command"],
+                {key: unescape(value, prop=True) for key, value in properties.items()},
+                unescape(match["data"]),
+            )
+        )
+    return commands
+
+
+def test_github_commands_parse_back(register: Path) -> None:
+    commands = parse_commands(output(register, "github"))
+    got = [
+        (p["file"], int(p["line"]), int(p["col"]), p["title"].split()[0], Severity(command))
+        for command, p, _ in commands
+    ]
+    errors = [e for e in EXPECTED if e[4] is Severity.ERROR]
+    warnings = [e for e in EXPECTED if e[4] is Severity.WARNING]
+    # The first of each rule in catalogue order (PC100, PC103, PC301, PC400), then the second.
+    by_rule = [errors[3], errors[0], errors[4], errors[1], errors[2]]
+    assert got == by_rule + warnings
+    assert all(p["endLine"] == p["line"] for _, p, _ in commands)
+
+
+def finding(index: int, code: str, severity: Severity) -> Finding:
+    return Finding(f"ports/f{index:02}.yaml", 2, 7, code, "name", severity, f"message {index}")
+
+
+def test_github_puts_the_most_telling_first_and_counts_the_rest() -> None:
+    findings = [finding(i, "PC400", Severity.ERROR) for i in range(20)]
+    findings += [finding(20, "PC301", Severity.ERROR), finding(21, "PC100", Severity.ERROR)]
+    findings += [finding(30 + i, "PC600", Severity.WARNING) for i in range(12)]
+    commands = parse_commands(github.render(sorted(findings)))
+    first_ten = [p["title"] for c, p, _ in commands if c == "error"][:10]
+    assert first_ten[:3] == ["PC100 name", "PC301 name", "PC400 name"]
+    assert commands[-1] == (
+        "notice",
+        {"title": "portcheck"},
+        "12 more errors and 2 more warnings than GitHub shows as annotations (10 per type per "
+        "step): the log above and the step summary list them all",
+    )
+    assert len(commands) == len(findings) + 1
+
+
+def test_github_says_nothing_more_under_the_limit() -> None:
+    text = github.render([finding(i, "PC400", Severity.ERROR) for i in range(10)])
+    assert "::notice" not in text
+
+
+MD_ROW = re.compile(r"^\|.*\|$")
+
+
+def table_cells(line: str) -> list[str]:
+    """Cells of a GFM table row: split on pipes that are not backslash-escaped."""
+    return re.split(r"(?<!\\)\|", line.strip())[1:-1]
+
+
+def test_markdown_tables_parse_back(register: Path) -> None:
+    text = output(register, "markdown")
+    rows = [table_cells(line) for line in text.splitlines() if MD_ROW.match(line)]
+    rule_rows = [r for r in rows if len(r) == 4 and r[0].strip().startswith("PC")]
+    assert [(r[0].strip(), r[2].strip(), r[3].strip()) for r in rule_rows] == [
+        ("PC100", "1", "0"),
+        ("PC103", "1", "0"),
+        ("PC301", "1", "0"),
+        ("PC400", "2", "0"),
+        ("PC600", "0", "2"),
+    ]
+    file_rows = [r for r in rows if len(r) == 3 and r[0].strip().startswith("ports/")]
+    assert file_rows[0] == [" ports/b.yaml ", " 1 ", " 1 "]
+    assert len(file_rows) == 6
+    finding_rows = [r for r in rows if len(r) == 4 and ".yaml:" in r[0]]
+    assert len(finding_rows) == len(EXPECTED)
+
+
+def test_markdown_stays_within_its_budget() -> None:
+    findings = [finding(i, "PC400", Severity.ERROR) for i in range(5000)]
+    full = markdown.render(findings, 5000)
+    cut = markdown.render(findings, 5000, budget=20_000)
+    assert len(full.encode()) > 20_000 >= len(cut.encode())
+    assert "more findings not shown" in cut
+    assert cut.startswith(full[: full.index("| file |")])
+    assert markdown.render(findings, 5000, budget=100) == ""
+
+
+def test_summary_appends_and_never_truncates(register: Path, tmp_path: Path) -> None:
+    summary = tmp_path / "summary.md"
+    summary.write_text("# Earlier step output", encoding="utf-8")
+    output(register, "text", "--summary", str(summary))
+    text = summary.read_text(encoding="utf-8")
+    assert text.startswith("# Earlier step output\n## portcheck\n")
+    output(register, "text", "--summary", str(summary))
+    assert summary.read_text(encoding="utf-8").count("## portcheck") == 2
+
+
+def test_summary_stays_under_githubs_limit(tmp_path: Path) -> None:
+    files = {f"ports/s{i:04}.yaml": allocation(service=f"s{i}", port=30000 + i) for i in range(400)}
+    root = write_register(tmp_path / "big", {".github/CODEOWNERS": CODEOWNERS, **files})
+    summary = tmp_path / "summary.md"
+    prefix = "x" * (markdown.STEP_SUMMARY_LIMIT - 30_000) + "\n"
+    summary.write_text(prefix, encoding="utf-8")
+    output(root, "json", "--summary", str(summary))
+    written = summary.read_bytes()
+    assert written.startswith(prefix.encode())
+    assert len(written) <= markdown.STEP_SUMMARY_LIMIT
+    assert b"more findings not shown" in written
+
+
+def test_a_full_summary_is_left_alone(register: Path, tmp_path: Path) -> None:
+    summary = tmp_path / "summary.md"
+    summary.write_bytes(b"x" * markdown.STEP_SUMMARY_LIMIT)
+    result = runner.invoke(
+        app, ["check", "--root", str(register), "--as-of", "2026-11-27", "--summary", str(summary)]
+    )
+    assert result.exit_code == 1
+    assert summary.stat().st_size == markdown.STEP_SUMMARY_LIMIT
+    assert "no summary written" in result.stderr
+
+
+def test_an_empty_summary_path_writes_nothing(register: Path) -> None:
+    result = runner.invoke(
+        app, ["check", "--root", str(register), "--as-of", "2026-11-27", "--summary", ""]
+    )
+    assert result.exit_code == 1
+
+
+def test_an_unwritable_summary_is_a_usage_error(register: Path, tmp_path: Path) -> None:
+    result = runner.invoke(
+        app, ["check", "--root", str(register), "--summary", str(tmp_path / "no" / "such.md")]
+    )
+    assert result.exit_code == 2
+    assert result.stderr.startswith("portcheck: error: --summary ")
+
+
+def test_related_locations_survive_every_format() -> None:
+    collision = Finding(
+        "ports/a.yaml",
+        2,
+        7,
+        "PC400",
+        "port-collision",
+        Severity.ERROR,
+        "tcp/8080 also claimed by ports/b.yaml:2:7",
+        (Location("ports/b.yaml", 2, 7),),
+    )
+    from portcheck.report import sarif
+
+    result = json.loads(sarif.render([collision]))["runs"][0]["results"][0]
+    assert result["relatedLocations"][0]["physicalLocation"]["region"] == {
+        "startLine": 2,
+        "startColumn": 7,
+    }
