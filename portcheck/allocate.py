@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 
 from portcheck.finding import escape_controls, printable
-from portcheck.model import GLOBAL, Policy, PortSpan, scopes_overlap
+from portcheck.model import GLOBAL, Policy, PortSpan, merge_spans, scopes_overlap
 from portcheck.refused import Refused
 from portcheck.register import Entry, Register
 
@@ -35,17 +35,6 @@ def refuse_unknown(policy: Policy, want: Want) -> None:
     for scope in want.scopes:
         if not policy.knows_scope(scope):
             raise Refused(f"scope {printable(scope)} is not in the policy's scopes: PC303")
-
-
-def merge(spans: Iterable[PortSpan]) -> list[PortSpan]:
-    """``spans`` sorted, with overlapping and adjacent spans joined."""
-    merged: list[PortSpan] = []
-    for span in sorted(spans):
-        if merged and span.start <= merged[-1].end + 1:
-            merged[-1] = PortSpan(merged[-1].start, max(merged[-1].end, span.end))
-        else:
-            merged.append(span)
-    return merged
 
 
 def subtract(spans: Sequence[PortSpan], holes: Sequence[PortSpan]) -> list[PortSpan]:
@@ -98,9 +87,11 @@ def free_spans(register: Register, want: Want) -> list[PortSpan]:
     for protocol in dict.fromkeys(want.protocols):
         policy = register.policy
         spans = subtract(
-            policy.allowed(protocol), merge(b.span for b in policy.reserved_for(protocol))
+            policy.allowed(protocol), merge_spans(b.span for b in policy.reserved_for(protocol))
         )
-        taken = merge(entry.allocation.span for entry in holders(register, protocol, want.scopes))
+        taken = merge_spans(
+            entry.allocation.span for entry in holders(register, protocol, want.scopes)
+        )
         spans = subtract(spans, taken)
         result = spans if result is None else intersect(result, spans)
     return result or []

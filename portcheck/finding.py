@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+from collections.abc import Iterable
 from typing import NamedTuple
 
 
@@ -54,6 +55,17 @@ class Finding:
             "message": self.message,
             "related": [loc._asdict() for loc in self.related],
         }
+
+
+def severity_counts(findings: Iterable[Finding]) -> tuple[int, int]:
+    """(errors, warnings) among ``findings``."""
+    errors = warnings = 0
+    for finding in findings:
+        if finding.severity is Severity.ERROR:
+            errors += 1
+        else:
+            warnings += 1
+    return errors, warnings
 
 
 def printable(text: str, limit: int = 80) -> str:

@@ -228,7 +228,8 @@ class Policy(BaseModel):
 
     def model_post_init(self, context: Any, /) -> None:
         for protocol in PROTOCOLS:
-            self._allowed[protocol] = _merged(self.ranges.get(protocol, ()))
+            specs = self.ranges.get(protocol, ())
+            self._allowed[protocol] = tuple(merge_spans(PortSpan.parse(s) for s in specs))
             self._reserved[protocol] = tuple(b for b in self.reserved if b.applies_to(protocol))
         self._scopes = frozenset((GLOBAL, *self.scopes))
 
@@ -243,11 +244,12 @@ class Policy(BaseModel):
         return scope in self._scopes
 
 
-def _merged(specs: Iterable[int | str]) -> tuple[PortSpan, ...]:
+def merge_spans(spans: Iterable[PortSpan]) -> list[PortSpan]:
+    """``spans`` sorted, with overlapping and adjacent spans joined."""
     merged: list[PortSpan] = []
-    for span in sorted(PortSpan.parse(spec) for spec in specs):
+    for span in sorted(spans):
         if merged and span.start <= merged[-1].end + 1:
             merged[-1] = PortSpan(merged[-1].start, max(merged[-1].end, span.end))
         else:
             merged.append(span)
-    return tuple(merged)
+    return merged

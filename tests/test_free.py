@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from portcheck.allocate import intersect, merge, nearest_block, subtract
-from portcheck.model import PortSpan
+from portcheck.allocate import intersect, nearest_block, subtract
+from portcheck.model import PortSpan, merge_spans
 from tests.conftest import allocation, write_register
 from tests.small_register import SMALL_POLICY, cli
 
@@ -102,8 +102,8 @@ def test_limit_must_be_positive(tmp_path: Path) -> None:
         ([], []),
     ],
 )
-def test_merge(given: list[PortSpan], expected: list[PortSpan]) -> None:
-    assert merge(given) == expected
+def test_merge_spans(given: list[PortSpan], expected: list[PortSpan]) -> None:
+    assert merge_spans(given) == expected
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,7 @@ import json
 from collections import Counter
 from collections.abc import Sequence
 
-from portcheck.finding import Finding, Severity
+from portcheck.finding import Finding, severity_counts
 
 VERSION = 1
 
@@ -22,10 +22,10 @@ def render(findings: Sequence[Finding], files: int) -> str:
 
 
 def summary(findings: Sequence[Finding], files: int) -> dict[str, object]:
-    errors = sum(1 for f in findings if f.severity is Severity.ERROR)
+    errors, warnings = severity_counts(findings)
     return {
         "files": files,
         "errors": errors,
-        "warnings": len(findings) - errors,
+        "warnings": warnings,
         "by_code": dict(sorted(Counter(f.code for f in findings).items())),
     }

@@ -19,7 +19,7 @@ from collections import Counter
 from collections.abc import Sequence
 
 from portcheck.catalogue import BY_CODE
-from portcheck.finding import Finding, Severity, escape_controls
+from portcheck.finding import Finding, Severity, escape_controls, severity_counts
 
 #: GitHub's limit for one step's summary (`$GITHUB_STEP_SUMMARY`).
 STEP_SUMMARY_LIMIT = 1024 * 1024
@@ -63,8 +63,7 @@ def render(findings: Sequence[Finding], files: int, *, budget: int | None = None
 
 
 def _headline(findings: Sequence[Finding], files: int) -> str:
-    errors = sum(1 for f in findings if f.severity is Severity.ERROR)
-    warnings = len(findings) - errors
+    errors, warnings = severity_counts(findings)
     if not findings:
         return f"## portcheck\n\nAll checks passed ({_plural(files, 'file')}).\n"
     return (

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from portcheck.finding import Finding, Severity, escape_controls
+from portcheck.finding import Finding, Severity, escape_controls, severity_counts
 
 _RED, _YELLOW, _BOLD, _DIM, _RESET = "\033[31m", "\033[33m", "\033[1m", "\033[2m", "\033[0m"
 
@@ -44,8 +44,7 @@ def _excerpt(finding: Finding, line: str, color: bool) -> str:
 
 
 def summary(findings: Sequence[Finding], files: int) -> str:
-    errors = sum(1 for f in findings if f.severity is Severity.ERROR)
-    warnings = len(findings) - errors
+    errors, warnings = severity_counts(findings)
     if not findings:
         return f"All checks passed ({files} files).\n"
     return (
