@@ -10,7 +10,7 @@ from typing import get_args
 
 from portcheck.document import NodePath
 from portcheck.model import DATE_PATTERN, PORT_MAX, PORT_MIN, RANGE_PATTERN, Status
-from portcheck.schema import Problem, field_name, show
+from portcheck.schema_messages import Problem, field_name, show
 
 STATUSES: tuple[str, ...] = get_args(Status)
 DATED = ("review_by", "expires", "retired_on")

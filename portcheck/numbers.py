@@ -13,7 +13,7 @@ import re
 from portcheck.document import NodePath, Scalar
 from portcheck.finding import printable
 from portcheck.model import PORT_MAX, PORT_MIN
-from portcheck.schema import Problem, field_name
+from portcheck.schema_messages import Problem, field_name
 
 DECIMAL = re.compile(r"0|[1-9][0-9]*")
 _NEGATIVE = re.compile(r"-[1-9][0-9]*")  # the schema's "less than the minimum" says it better

@@ -25,7 +25,7 @@ from portcheck.finding import Finding
 from portcheck.load import parse_document
 from portcheck.model import PORT_MAX, PROTOCOLS, Policy
 from portcheck.numbers import ambiguous_number
-from portcheck.schema import Problem, field_name, show
+from portcheck.schema_messages import Problem, field_name, show
 from portcheck.validate import holds_null, locate, model_or_errors, schema_stage_problems
 
 POLICY_FILE = "policy.yaml"

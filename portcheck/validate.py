@@ -21,8 +21,8 @@ from portcheck.document import Document, NodePath
 from portcheck.finding import Finding, Location, printable
 from portcheck.model import PORT_MAX, Allocation, Status
 from portcheck.numbers import DECIMAL, ambiguous_number
-from portcheck.schema import (
-    Kind,
+from portcheck.schema import Kind
+from portcheck.schema_messages import (
     Problem,
     field_name,
     kind_of,

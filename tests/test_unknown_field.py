@@ -8,7 +8,7 @@ from portcheck.document import Document
 from portcheck.finding import Finding
 from portcheck.load import parse_document
 from portcheck.model import Allocation
-from portcheck.schema import suggestion
+from portcheck.schema_messages import suggestion
 from portcheck.validate import validate_allocation
 from tests.conftest import allocation, located
 
