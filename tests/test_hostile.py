@@ -10,7 +10,10 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from .conftest import write_register
+import pytest
+from lxml import etree
+
+from .conftest import CORPORA, require_corpus, write_register
 from .test_cli import _console_script
 
 MEMORY_LIMIT = 2 * 1024**3  # bytes of address space for the whole run
@@ -26,12 +29,12 @@ def _limit_memory() -> None:
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
 
 
-def test_every_hostile_and_invalid_file_gets_a_located_error(tmp_path: Path) -> None:
-    from .conftest import require_corpus
-
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str]]:
+    """A register holding every hostile file and every YAML-test-suite case, and symlinks."""
     hostile = require_corpus("hostile") / "files"
     suite = require_corpus("yaml-test-suite")
-    root = write_register(tmp_path, {})
+    root = write_register(tmp_path_factory.mktemp("hostile"), {})
     copied: dict[str, str] = {}
     sources = [("hostile", p) for p in sorted(hostile.glob("*.yaml"))]
     sources += [("yts", p) for p in sorted((suite / "error").glob("*.yaml"))]
@@ -43,24 +46,26 @@ def test_every_hostile_and_invalid_file_gets_a_located_error(tmp_path: Path) -> 
         copied[relative] = f"{prefix}:{source.name}"
     (root / "ports/link-outside.yaml").symlink_to("/etc/passwd")
     (root / "ports/link-dangling.yaml").symlink_to(root / "nowhere.yaml")
+    return root, copied
 
-    result = subprocess.run(
-        [
-            _console_script(),
-            "check",
-            "--root",
-            str(root),
-            "--format",
-            "json",
-            "--as-of",
-            "2026-11-27",
-        ],
+
+def _check(root: Path, *options: str) -> subprocess.CompletedProcess[str]:
+    command = [_console_script(), "check", "--root", str(root), "--as-of", "2026-11-27"]
+    return subprocess.run(
+        [*command, *options],
         capture_output=True,
         text=True,
         timeout=TIME_LIMIT,
         preexec_fn=_limit_memory,
         check=False,
     )
+
+
+def test_every_hostile_and_invalid_file_gets_a_located_error(
+    hostile: tuple[Path, dict[str, str]],
+) -> None:
+    root, copied = hostile
+    result = _check(root, "--format", "json")
     assert "Traceback" not in result.stderr, result.stderr[-3000:]
     assert result.returncode == 1, result.stderr
     report = json.loads(result.stdout)
@@ -79,3 +84,29 @@ def test_every_hostile_and_invalid_file_gets_a_located_error(tmp_path: Path) -> 
     assert [f["code"] for f in errors["ports/link-dangling.yaml"]] == ["PC103"]
     codes = {f["code"] for found in errors.values() for f in found}
     assert {"PC100", "PC101", "PC102", "PC103", "PC200", "PC201", "PC202"} <= codes
+
+
+@pytest.mark.parametrize("output", ["text", "github", "sarif", "junit", "markdown"])
+def test_every_format_survives_hostile_input(
+    hostile: tuple[Path, dict[str, str]], output: str, tmp_path: Path
+) -> None:
+    root, _ = hostile
+    summary = tmp_path / "summary.md"
+    result = _check(root, "--format", output, "--summary", str(summary))
+    assert "Traceback" not in result.stderr, result.stderr[-3000:]
+    assert result.returncode == 1
+    assert summary.stat().st_size > 0
+    if output == "sarif":
+        import jsonschema
+
+        schema = json.loads((CORPORA / "formats/sarif-schema-2.1.0.json").read_text())
+        jsonschema.Draft4Validator(schema).validate(json.loads(result.stdout))
+    elif output == "junit":
+        xsd = etree.XMLSchema(etree.parse(CORPORA / "formats/JUnit.xsd"))
+        assert xsd.validate(etree.fromstring(result.stdout.encode()))
+    elif output == "github":
+        # every line is one workflow command of ours: nothing from a file starts another
+        assert all(
+            line.startswith(("::error ", "::warning ", "::notice "))
+            for line in result.stdout.splitlines()
+        )
