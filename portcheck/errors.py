@@ -1,13 +1,13 @@
-"""The one application exception: a usage or configuration error (exit 2, SPEC §5)."""
+"""The one application exception family, mapped to an exit code in portcheck.cli alone."""
 
 from __future__ import annotations
 
 
-class ConfigError(Exception):
-    """Bad option, unreadable root, invalid policy: reported in one line, exit code 2.
+class PortcheckError(Exception):
+    """An error reported as one line on stderr; ``exit_code`` is what the process exits with.
 
-    ``message`` should start with a location (``schema/policy.yaml:3:5: ...``)
-    when there is one.
+    ``message`` starts with a location (``schema/policy.yaml:3:5: ...``) when there
+    is one.
     """
 
     exit_code = 2
@@ -15,3 +15,16 @@ class ConfigError(Exception):
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
+
+
+class UsageError(PortcheckError):
+    """A bad option, an unreadable root, an invalid policy: exit code 2."""
+
+    exit_code = 2
+
+
+class Refused(PortcheckError):
+    """A well-formed request the register or its policy refuses (an existing id, a taken
+    port, an unknown id): exit code 1, like a check that found errors."""
+
+    exit_code = 1

@@ -1,4 +1,4 @@
-"""The register: everything the checks look at, loaded once."""
+"""The register: everything the checks look at, loaded once, and how it is built."""
 
 from __future__ import annotations
 
@@ -6,9 +6,14 @@ import dataclasses
 import datetime as dt
 from pathlib import Path
 
-from portcheck.codeowners import Codeowners
-from portcheck.document import Document
+from portcheck.codeowners import Codeowners, load_codeowners
+from portcheck.errors import UsageError
+from portcheck.finding import Finding
+from portcheck.load import REGISTER, allocation_id, load_file, walk
+from portcheck.load.document import Document
 from portcheck.model import Allocation, Policy
+from portcheck.model.policy import load_policy, resolve_policy_dir
+from portcheck.model.validate import validate_allocation
 
 
 @dataclasses.dataclass(frozen=True)
@@ -37,3 +42,56 @@ class Register:
     today: dt.date
     #: CODEOWNERS as GitHub reads it (PC500-PC502); None when not loaded.
     codeowners: Codeowners | None = None
+
+
+def read_policy(root: Path, policy_dir: Path | None) -> Policy:
+    if not root.is_dir():
+        raise UsageError(f"{root}: not a directory (--root)")
+    folder = resolve_policy_dir(root, policy_dir)
+    return load_policy(folder, display=_display(root, folder / "policy.yaml"))
+
+
+def build_register(root: Path, policy: Policy, today: dt.date) -> tuple[Register, list[Finding]]:
+    """Load every file under ports/; the register of files that passed, and the findings of
+    those that did not."""
+    if not (root / REGISTER).is_dir():
+        raise UsageError(f"{root}: no {REGISTER}/ folder: is this a portcheck register? (--root)")
+    findings: list[Finding] = []
+    entries: list[Entry] = []
+    ids: dict[str, list[str]] = {}
+    failed: set[str] = set()
+    for relative, problem in walk(root):
+        if problem is not None:
+            findings.append(problem)
+            failed.add(relative)
+            continue
+        ident = allocation_id(relative.rpartition("/")[2])
+        assert ident is not None  # walk() reports every file name that is not an id
+        ids.setdefault(ident, []).append(relative)
+        loaded = load_file(root, relative)
+        if isinstance(loaded, Finding):
+            findings.append(loaded)
+            failed.add(relative)
+            continue
+        validated = validate_allocation(loaded)
+        if isinstance(validated, list):
+            findings.extend(validated)
+        else:
+            entries.append(Entry(relative, ident, loaded, validated))
+    register = Register(
+        root=root,
+        policy=policy,
+        entries=tuple(entries),
+        ids={ident: tuple(held) for ident, held in ids.items()},
+        load_failed=frozenset(failed),
+        today=today,
+        codeowners=load_codeowners(root),
+    )
+    return register, findings
+
+
+def _display(root: Path, path: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return str(path)

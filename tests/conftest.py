@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
+import sys
 import textwrap
 from collections.abc import Iterable
 from pathlib import Path
@@ -105,3 +107,12 @@ def require_corpus(name: str) -> Path:
             pytest.fail(message)
         pytest.skip(message)
     return folder
+
+
+def console_script(name: str = "portcheck") -> str:
+    """An installed console script: beside this interpreter (the test environment's
+    own bin/ or Scripts/), else on PATH; never a path of one particular machine."""
+    found = shutil.which(name, path=os.path.dirname(sys.executable)) or shutil.which(name)
+    if found is None:
+        pytest.fail(f"{name} is not installed beside {sys.executable} nor on PATH")
+    return found

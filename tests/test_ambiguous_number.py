@@ -6,11 +6,11 @@ import math
 
 import pytest
 
-from portcheck.document import Document, Scalar
 from portcheck.load import parse_document
+from portcheck.load.document import Document, Scalar
 from portcheck.model import Allocation
-from portcheck.numbers import ambiguous_number
-from portcheck.validate import validate_allocation
+from portcheck.model.ambiguous import ambiguous_number
+from portcheck.model.validate import validate_allocation
 from tests.conftest import allocation, located
 
 PATH = "ports/a.yaml"

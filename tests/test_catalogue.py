@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from portcheck.catalogue import BY_CODE, RULES
 from portcheck.checks import CHECKS
 from portcheck.cli import app
 from portcheck.finding import Severity
+from portcheck.rules import BY_CODE, RULES
 
 README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
 SPEC_TABLE = {  # SPEC §4: stable codes, names and severities
@@ -41,7 +41,7 @@ def test_every_rule_is_documented_in_ruff_shape() -> None:
 
 
 def test_check_modules_report_only_catalogued_codes() -> None:
-    claimed = [code for check in CHECKS for code in check.CODES]
+    claimed = [rule.code for check in CHECKS for rule in check.RULES]
     assert len(claimed) == len(set(claimed))
     assert set(claimed) <= set(BY_CODE)
 

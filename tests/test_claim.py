@@ -6,21 +6,19 @@ the reserved 2003-2004; udp 2000-2009; blocks of at most 8 ports.
 
 from __future__ import annotations
 
-import os
-import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+import typer
 
-from portcheck.allocate import Want
-from portcheck.claim import ClaimRequest, plan, write
-from portcheck.commands.loading import ProtocolChoice
-from portcheck.engine import build_register, read_policy
+from portcheck.actions.claim import ClaimRequest, plan, write
+from portcheck.actions.free import Want
+from portcheck.cli.options import protocol_name
+from portcheck.errors import Refused
 from portcheck.model import PROTOCOLS
-from portcheck.refused import Refused
-from tests.conftest import AS_OF, allocation, run, write_register
+from portcheck.register import build_register, read_policy
+from tests.conftest import AS_OF, allocation, console_script, run, write_register
 from tests.small_register import OWNER, SMALL_POLICY, claim_args, cli
 
 NEW = "ports/new.yaml"
@@ -325,14 +323,15 @@ def test_broken_file_makes_ports_unknown(tmp_path: Path) -> None:
     )
 
 
-def test_protocol_choices_are_the_models() -> None:
-    assert tuple(ProtocolChoice) == PROTOCOLS
+def test_protocol_option_takes_exactly_the_models_protocols() -> None:
+    assert [protocol_name(p) for p in PROTOCOLS] == list(PROTOCOLS)
+    with pytest.raises(typer.BadParameter):
+        protocol_name("icmp")
 
 
 def test_console_script_claims(tmp_path: Path) -> None:
     root = register(tmp_path, {"port": 2000})
-    script = shutil.which("portcheck", path=os.path.dirname(sys.executable))
-    assert script is not None
+    script = console_script()
     done = subprocess.run(
         [script, *claim_args("new"), "--root", str(root)],
         capture_output=True,
@@ -345,8 +344,7 @@ def test_console_script_claims(tmp_path: Path) -> None:
 
 def test_concurrent_claims_of_one_id_write_one_file(tmp_path: Path) -> None:
     root = register(tmp_path)
-    script = shutil.which("portcheck", path=os.path.dirname(sys.executable))
-    assert script is not None
+    script = console_script()
     command = [script, *claim_args("new"), "--root", str(root)]
     racing = [subprocess.Popen(command, stdout=subprocess.PIPE, text=True) for _ in range(4)]
     outputs = sorted((process.wait(), process.communicate()[0]) for process in racing)

@@ -5,18 +5,16 @@ from __future__ import annotations
 import json
 import os
 import pty
-import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
-from portcheck.catalogue import RULES
 from portcheck.cli import app
+from portcheck.rules import RULES
 
-from .conftest import POLICY, allocation, write_register
+from .conftest import POLICY, allocation, console_script, write_register
 
 runner = CliRunner()
 REPO = Path(__file__).resolve().parents[1]
@@ -178,16 +176,9 @@ def test_rule_lists_and_explains_every_code() -> None:
             assert heading in out
 
 
-def _console_script() -> str:
-    script = Path(sys.executable).with_name("portcheck")
-    found = str(script) if script.exists() else shutil.which("portcheck")
-    assert found, "the portcheck console script is not installed (pip install -e .)"
-    return found
-
-
 def test_installed_console_script(colliding: Path) -> None:
     result = subprocess.run(
-        [_console_script(), "check", "--as-of", "2026-11-27", "--format", "json"],
+        [console_script(), "check", "--as-of", "2026-11-27", "--format", "json"],
         cwd=colliding / "ports",  # --root defaults to the git top level, else the folder
         capture_output=True,
         text=True,
@@ -197,7 +188,7 @@ def test_installed_console_script(colliding: Path) -> None:
     assert result.returncode == 2  # ports/ has no ports/ folder and no .git above it
     subprocess.run(["git", "init", "-q", str(colliding)], check=True)
     result = subprocess.run(
-        [_console_script(), "check", "--as-of", "2026-11-27", "--format", "json"],
+        [console_script(), "check", "--as-of", "2026-11-27", "--format", "json"],
         cwd=colliding / "ports",
         capture_output=True,
         text=True,
@@ -210,7 +201,7 @@ def test_installed_console_script(colliding: Path) -> None:
 def _on_a_terminal(root: Path, env: dict[str, str]) -> str:
     primary, secondary = pty.openpty()
     process = subprocess.run(
-        [_console_script(), "check", "--root", str(root), "--as-of", "2026-11-27"],
+        [console_script(), "check", "--root", str(root), "--as-of", "2026-11-27"],
         stdout=secondary,
         stderr=subprocess.DEVNULL,
         env=env,

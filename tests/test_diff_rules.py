@@ -12,10 +12,9 @@ from typer.testing import CliRunner
 from portcheck.cli import app
 from portcheck.finding import Severity
 
-from .conftest import POLICY, allocation, located, run, write_register
+from .conftest import POLICY, allocation, console_script, located, run, write_register
 
 runner = CliRunner()
-PORTCHECK = Path(os.environ.get("VIRTUAL_ENV", "/work/venv")) / "bin" / "portcheck"
 GIT_ENV = {
     **os.environ,
     "GIT_AUTHOR_NAME": "Test",
@@ -281,7 +280,7 @@ def test_an_option_like_ref_is_not_an_option(repo: Path) -> None:
 def test_outside_a_git_repository_is_a_usage_error(tmp_path: Path) -> None:
     root = write_register(tmp_path, {"ports/a.yaml": allocation(service="a")})
     done = subprocess.run(
-        [str(PORTCHECK), "check", "--root", str(root), "--base", "main"],
+        [console_script(), "check", "--root", str(root), "--base", "main"],
         capture_output=True,
         text=True,
         check=False,
@@ -297,7 +296,7 @@ def test_outside_a_git_repository_is_a_usage_error(tmp_path: Path) -> None:
 def test_the_installed_script_reports_diff_findings(repo: Path) -> None:
     on_branch(repo, "feature", {"ports/a.yaml": None})
     done = subprocess.run(
-        [str(PORTCHECK), "check", "--base", "main", "--as-of", "2026-11-27", "--format", "json"],
+        [console_script(), "check", "--base", "main", "--as-of", "2026-11-27", "--format", "json"],
         cwd=repo / "ports",
         capture_output=True,
         text=True,

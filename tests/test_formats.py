@@ -16,10 +16,10 @@ import pytest
 from typer.testing import CliRunner
 
 from portcheck import __version__
-from portcheck.catalogue import RULES
 from portcheck.cli import app
 from portcheck.finding import Finding, Location, Severity
 from portcheck.report import github, markdown
+from portcheck.rules import RULES
 
 from .conftest import allocation, require_corpus, run, write_register
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from portcheck.allocate import intersect, nearest_block, subtract
+from portcheck.actions.free import intersect, nearest_block, subtract
 from portcheck.model import PortSpan, merge_spans
 from tests.conftest import allocation, write_register
 from tests.small_register import SMALL_POLICY, cli

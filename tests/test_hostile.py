@@ -13,8 +13,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from .conftest import CORPORA, require_corpus, write_register
-from .test_cli import _console_script
+from .conftest import CORPORA, console_script, require_corpus, write_register
 
 MEMORY_LIMIT = 2 * 1024**3  # bytes of address space for the whole run
 TIME_LIMIT = 120  # seconds
@@ -50,7 +49,7 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, s
 
 
 def _check(root: Path, *options: str) -> subprocess.CompletedProcess[str]:
-    command = [_console_script(), "check", "--root", str(root), "--as-of", "2026-11-27"]
+    command = [console_script(), "check", "--root", str(root), "--as-of", "2026-11-27"]
     return subprocess.run(
         [*command, *options],
         capture_output=True,

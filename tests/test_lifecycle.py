@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from portcheck.checks import lifecycle
-from portcheck.checks.lifecycle import reclaimable_on, review_due
 from portcheck.model import Allocation, Policy
+from portcheck.model.dates import reclaimable_on, review_due
 from tests.conftest import POLICY, allocation, located, run, write_register
 
 A = "ports/a.yaml"
@@ -23,7 +23,7 @@ DEFAULT_POLICY = Policy(protocols=["tcp"], ranges={"tcp": ["1024-2047"]}, platfo
 def lifecycle_findings(root: Path) -> list[tuple[str, int, int, str]]:
     findings = run(root)
     assert [f for f in findings if f.code < "PC300"] == []  # fixtures load cleanly
-    return located(f for f in findings if f.code in lifecycle.CODES)
+    return located(f for f in findings if f.code in {r.code for r in lifecycle.RULES})
 
 
 @pytest.mark.parametrize(

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from portcheck.document import Document
 from portcheck.finding import Finding
 from portcheck.load import load_file, parse_document, walk
+from portcheck.load.document import Document
 
 
 def _located(result: Document | Finding) -> tuple[int, int, str]:

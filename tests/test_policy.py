@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from portcheck.errors import ConfigError
+from portcheck.errors import UsageError
 from portcheck.model import Policy, PortSpan
-from portcheck.policy import load_policy, resolve_policy_dir
+from portcheck.model.policy import load_policy, resolve_policy_dir
 from tests.conftest import POLICY
 
 REPO = Path(__file__).resolve().parents[1]
@@ -120,7 +120,7 @@ def _replace(old: str, new: str) -> str:
     ],
 )
 def test_invalid_policy(tmp_path: Path, text: str, prefix: str) -> None:
-    with pytest.raises(ConfigError) as raised:
+    with pytest.raises(UsageError) as raised:
         load_policy(folder_with(tmp_path, text))
     message = raised.value.message
     assert message.startswith(f"schema/policy.yaml:{prefix}: invalid policy: ")
@@ -128,23 +128,23 @@ def test_invalid_policy(tmp_path: Path, text: str, prefix: str) -> None:
 
 
 def test_did_you_mean(tmp_path: Path) -> None:
-    with pytest.raises(ConfigError, match=r"did you mean 'protocols'\?"):
+    with pytest.raises(UsageError, match=r"did you mean 'protocols'\?"):
         load_policy(folder_with(tmp_path, _replace("protocols:", "protocls:")))
 
 
 def test_display_names_the_file(tmp_path: Path) -> None:
-    with pytest.raises(ConfigError, match=r"^base/schema/policy.yaml:1:12: "):
+    with pytest.raises(UsageError, match=r"^base/schema/policy.yaml:1:12: "):
         load_policy(folder_with(tmp_path, _replace("[tcp]", "[]")), "base/schema/policy.yaml")
 
 
 def test_missing_policy(tmp_path: Path) -> None:
-    with pytest.raises(ConfigError, match=r"^schema/policy.yaml: cannot read the policy: "):
+    with pytest.raises(UsageError, match=r"^schema/policy.yaml: cannot read the policy: "):
         load_policy(tmp_path)
 
 
 def test_policy_that_is_a_folder(tmp_path: Path) -> None:
     (tmp_path / "policy.yaml").mkdir()
-    with pytest.raises(ConfigError, match=r"^schema/policy.yaml: cannot read the policy: "):
+    with pytest.raises(UsageError, match=r"^schema/policy.yaml: cannot read the policy: "):
         load_policy(tmp_path)
 
 
@@ -171,7 +171,7 @@ def test_resolve_prefers_the_folder_itself(tmp_path: Path) -> None:
 
 
 def test_resolve_names_what_it_looked_for(tmp_path: Path) -> None:
-    with pytest.raises(ConfigError) as raised:
+    with pytest.raises(UsageError) as raised:
         resolve_policy_dir(Path("/elsewhere"), tmp_path)
     assert str(tmp_path / "policy.yaml") in raised.value.message
     assert str(tmp_path / "schema" / "policy.yaml") in raised.value.message

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from portcheck.edit import set_value
+from portcheck.actions.edit import set_value
 from tests.conftest import allocation, run, write_register
 from tests.small_register import cli
 

@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 from jsonschema import Draft202012Validator
 
-from portcheck.document import Document
 from portcheck.load import parse_document
+from portcheck.load.document import Document
 from portcheck.model import Allocation
-from portcheck.schema import Kind, allocation_schema, policy_schema, render, validator
-from portcheck.validate import validate_allocation
+from portcheck.model.schema import Kind, allocation_schema, policy_schema, render, validator
+from portcheck.model.validate import validate_allocation
 from tests.conftest import allocation
 
 REPO = Path(__file__).resolve().parents[1]
@@ -140,7 +140,7 @@ def test_valid_files_do_not_import_jsonschema() -> None:
     code = (
         "import sys\n"
         "from portcheck.load import parse_document\n"
-        "from portcheck.validate import validate_allocation\n"
+        "from portcheck.model.validate import validate_allocation\n"
         f"doc = parse_document({SPEC_EXAMPLE.encode()!r}, 'ports/a.yaml')\n"
         "validate_allocation(doc)\n"
         "assert 'jsonschema' not in sys.modules\n"

@@ -9,12 +9,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from portcheck.document import Document
 from portcheck.finding import Finding
 from portcheck.load import parse_document
+from portcheck.load.document import Document
 from portcheck.model import Allocation
-from portcheck.schema import validator
-from portcheck.validate import validate_allocation
+from portcheck.model.schema import validator
+from portcheck.model.validate import validate_allocation
 from tests.conftest import allocation, located, require_corpus, run, write_register
 
 PATH = "ports/a.yaml"

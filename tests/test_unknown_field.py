@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from portcheck.document import Document
 from portcheck.finding import Finding
 from portcheck.load import parse_document
+from portcheck.load.document import Document
 from portcheck.model import Allocation
-from portcheck.schema_messages import suggestion
-from portcheck.validate import validate_allocation
+from portcheck.model.messages import suggestion
+from portcheck.model.validate import validate_allocation
 from tests.conftest import allocation, located
 
 PATH = "ports/a.yaml"

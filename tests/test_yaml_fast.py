@@ -9,10 +9,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from portcheck.document import Document
 from portcheck.load import parse_document
-from portcheck.yaml_fast import parse_fast
-from portcheck.yaml_strict import parse_strict
+from portcheck.load.document import Document
+from portcheck.load.fast import parse_fast
+from portcheck.load.strict import parse_strict
 
 from .conftest import CORPORA, require_corpus
 

@@ -6,9 +6,9 @@ import math
 
 import pytest
 
-from portcheck.document import Document
 from portcheck.load import parse_document
-from portcheck.yaml_scalars import resolve_plain
+from portcheck.load.document import Document
+from portcheck.load.scalars import resolve_plain
 
 
 @pytest.mark.parametrize(

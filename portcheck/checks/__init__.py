@@ -1,6 +1,6 @@
 """The checks that run on a loaded register, one module per concern.
 
-Each module names the rule codes it can report in ``CODES`` and yields findings
+Each module names the rules it can report in ``RULES`` and yields findings
 from ``check(register)``. Adding a check is one module and one entry in
 ``CHECKS``; mypy verifies that every entry satisfies :class:`Check`.
 """
@@ -20,12 +20,14 @@ from portcheck.checks import (
 )
 from portcheck.finding import Finding
 from portcheck.register import Register
+from portcheck.rules import Rule
 
 
 class Check(Protocol):
     """What a check module provides (modules satisfy protocols structurally)."""
 
-    CODES: tuple[str, ...]
+    #: The rules this check can report (a test holds each check to it).
+    RULES: tuple[Rule, ...]
 
     def check(self, register: Register) -> Iterator[Finding]: ...
 

@@ -16,12 +16,12 @@ from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from typing import NamedTuple
 
-from portcheck.catalogue import rule
 from portcheck.finding import Finding
 from portcheck.model import GLOBAL, PROTOCOLS, Allocation, PortSpan, scope_contains
 from portcheck.register import Entry, Register
+from portcheck.rules import PORT_COLLISION, Rule
 
-CODES: tuple[str, ...] = ("PC400",)
+RULES: tuple[Rule, ...] = (PORT_COLLISION,)
 
 
 class Claim(NamedTuple):
@@ -118,7 +118,7 @@ def check(register: Register) -> Iterator[Finding]:
 def collision(entry: Entry, claim: Claim, other: Entry, other_claim: Claim) -> Finding:
     """The finding on ``entry``'s port, pointing at ``other``'s port."""
     there = other.document.locate(("port",))
-    return rule("PC400").finding(
+    return PORT_COLLISION.finding(
         entry.document.locate(("port",)),
         f"{describe(claim, other_claim)} also claimed by {there}",
         related=(there,),

@@ -9,18 +9,18 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from portcheck.catalogue import rule
 from portcheck.finding import Finding, printable
 from portcheck.register import Register
+from portcheck.rules import DANGLING_DEPENDENCY, Rule
 
-CODES: tuple[str, ...] = ("PC402",)
+RULES: tuple[Rule, ...] = (DANGLING_DEPENDENCY,)
 
 
 def check(register: Register) -> Iterator[Finding]:
     for entry in register.entries:
         for index, target in enumerate(entry.allocation.depends_on):
             if target not in register.ids:
-                yield rule("PC402").finding(
+                yield DANGLING_DEPENDENCY.finding(
                     entry.document.locate(("depends_on", index)),
                     f"depends_on {printable(target)} is not the id of any allocation",
                 )

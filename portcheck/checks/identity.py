@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from portcheck.catalogue import rule
 from portcheck.finding import Finding, Location, printable
 from portcheck.register import Register
+from portcheck.rules import DUPLICATE_ID, Rule
 
-CODES: tuple[str, ...] = ("PC401",)
+RULES: tuple[Rule, ...] = (DUPLICATE_ID,)
 
 
 def check(register: Register) -> Iterator[Finding]:
@@ -27,7 +27,7 @@ def check(register: Register) -> Iterator[Finding]:
 
 def duplicate(allocation_id: str, path: str, paths: tuple[str, ...]) -> Finding:
     others = sorted(other for other in paths if other != path)
-    return rule("PC401").finding(
+    return DUPLICATE_ID.finding(
         Location(path),
         f"id {printable(allocation_id)} is also used by {', '.join(others)}",
         related=(Location(other) for other in others),

@@ -16,12 +16,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
-from portcheck.catalogue import rule
-from portcheck.codeowners import LOCATIONS, Codeowners, Rule
+from portcheck.codeowners import LOCATIONS, Codeowners, OwnersLine
 from portcheck.finding import Finding, Location, printable
 from portcheck.register import Entry, Register
+from portcheck.rules import CODEOWNERS_INVALID, NOT_CODE_OWNED, OWNER_MISMATCH, Rule
 
-CODES: tuple[str, ...] = ("PC500", "PC501", "PC502")
+RULES: tuple[Rule, ...] = (NOT_CODE_OWNED, OWNER_MISMATCH, CODEOWNERS_INVALID)
 
 
 def check(register: Register) -> Iterator[Finding]:
@@ -39,19 +39,21 @@ def file_findings(codeowners: Codeowners) -> Iterator[Finding]:
     """PC502 for a missing file, for copies GitHub ignores, and for every line it skips."""
     path = codeowners.path
     if path is None:
-        yield rule("PC502").finding(
+        yield CODEOWNERS_INVALID.finding(
             Location(LOCATIONS[0]),
             "no CODEOWNERS file in .github/, the root or docs/: no review approves anything",
         )
         return
     for ignored in codeowners.ignored:
-        yield rule("PC502").finding(
+        yield CODEOWNERS_INVALID.finding(
             Location(ignored),
             f"GitHub reads {path} and ignores this copy: keep one CODEOWNERS file",
             related=[Location(path)],
         )
     for problem in codeowners.problems:
-        yield rule("PC502").finding(Location(path, problem.line, problem.column), problem.message)
+        yield CODEOWNERS_INVALID.finding(
+            Location(path, problem.line, problem.column), problem.message
+        )
 
 
 def entry_findings(entry: Entry, codeowners: Codeowners) -> Iterator[Finding]:
@@ -62,7 +64,7 @@ def entry_findings(entry: Entry, codeowners: Codeowners) -> Iterator[Finding]:
     owner = entry.allocation.owner
     if not owned_by(decided, owner):
         assert codeowners.path is not None  # a rule was read from it
-        yield rule("PC501").finding(
+        yield OWNER_MISMATCH.finding(
             entry.document.locate(("owner",)),
             f"owner {printable(owner)} is not a code owner of this file: "
             f"{codeowners.path}:{decided.line} gives it to {' '.join(decided.owners)}",
@@ -70,27 +72,27 @@ def entry_findings(entry: Entry, codeowners: Codeowners) -> Iterator[Finding]:
         )
 
 
-def unowned(entry: Entry, path: str | None, decided: Rule | None) -> Finding:
+def unowned(entry: Entry, path: str | None, decided: OwnersLine | None) -> Finding:
     if path is None or decided is None:
-        return rule("PC500").finding(
+        return NOT_CODE_OWNED.finding(
             Location(entry.path),
             "no CODEOWNERS line covers this file: its review needs nobody's approval",
         )
-    return rule("PC500").finding(
+    return NOT_CODE_OWNED.finding(
         Location(entry.path),
         f"{path}:{decided.line} names no owner for this file: its review needs nobody's approval",
         related=[Location(path, decided.line, decided.column)],
     )
 
 
-def owned_by(decided: Rule, owner: str) -> bool:
+def owned_by(decided: OwnersLine, owner: str) -> bool:
     wanted = owner.casefold()
     return any(candidate.casefold() == wanted for candidate in decided.owners)
 
 
 def protected_findings(codeowners: Codeowners, path: str, platform: str) -> Iterator[Finding]:
     """One PC502 per line that leaves protected files to someone other than ``platform``."""
-    wrong: dict[int, tuple[Rule | None, list[str]]] = {}
+    wrong: dict[int, tuple[OwnersLine | None, list[str]]] = {}
     for protected in codeowners.protected:
         decided = codeowners.ruleset.owners_of(protected)
         if decided is None or not owned_by(decided, platform):
@@ -101,14 +103,14 @@ def protected_findings(codeowners: Codeowners, path: str, platform: str) -> Iter
 
 
 def protected_finding(
-    path: str, decided: Rule | None, files: Sequence[str], platform: str
+    path: str, decided: OwnersLine | None, files: Sequence[str], platform: str
 ) -> Finding:
     named = printable(files[0]) + (f" (and {len(files) - 1} more)" if len(files) > 1 else "")
     must = f"the policy's platform owner {printable(platform)} must own it"
     if decided is None:
-        return rule("PC502").finding(Location(path), f"no line owns {named}: {must}")
+        return CODEOWNERS_INVALID.finding(Location(path), f"no line owns {named}: {must}")
     at = Location(path, decided.line, decided.column)
     if not decided.owners:
-        return rule("PC502").finding(at, f"this line leaves {named} unowned: {must}")
+        return CODEOWNERS_INVALID.finding(at, f"this line leaves {named} unowned: {must}")
     owners = " ".join(decided.owners)
-    return rule("PC502").finding(at, f"this line gives {named} to {owners}: {must}")
+    return CODEOWNERS_INVALID.finding(at, f"this line gives {named} to {owners}: {must}")

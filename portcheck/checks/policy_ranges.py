@@ -11,12 +11,25 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterator, Sequence
 
-from portcheck.catalogue import rule
 from portcheck.finding import Finding, Location, printable
 from portcheck.model import GLOBAL, Policy, PortSpan, Reserved
 from portcheck.register import Entry, Register
+from portcheck.rules import (
+    OUTSIDE_RANGE,
+    PROTOCOL_NOT_ALLOWED,
+    RANGE_TOO_LARGE,
+    RESERVED_RANGE,
+    UNKNOWN_SCOPE,
+    Rule,
+)
 
-CODES: tuple[str, ...] = ("PC300", "PC301", "PC302", "PC303", "PC304")
+RULES: tuple[Rule, ...] = (
+    OUTSIDE_RANGE,
+    RESERVED_RANGE,
+    PROTOCOL_NOT_ALLOWED,
+    UNKNOWN_SCOPE,
+    RANGE_TOO_LARGE,
+)
 
 
 def check(register: Register) -> Iterator[Finding]:
@@ -39,7 +52,7 @@ def protocol_findings(entry: Entry, policy: Policy) -> Iterator[Finding]:
     checked: set[str] = set()
     for index, protocol in enumerate(entry.allocation.protocols):
         if protocol not in policy.protocols:
-            yield rule("PC302").finding(
+            yield PROTOCOL_NOT_ALLOWED.finding(
                 item_location(entry, "protocol", index),
                 f"protocol {protocol} is not accepted by the policy "
                 f"(accepted: {', '.join(policy.protocols)})",
@@ -57,12 +70,12 @@ def range_finding(protocol: str, span: PortSpan, policy: Policy, at: Location) -
     if blocks:
         named = "; ".join(f"{block.span} ({printable(block.reason)})" for block in blocks)
         noun = "block" if len(blocks) == 1 else "blocks"
-        return rule("PC301").finding(at, f"{protocol}/{span} is in the reserved {noun} {named}")
+        return RESERVED_RANGE.finding(at, f"{protocol}/{span} is in the reserved {noun} {named}")
     allowed = policy.allowed(protocol)
     if inside_one(span, allowed):
         return None
     ranges = ", ".join(str(spec) for spec in allowed) or "none"
-    return rule("PC300").finding(
+    return OUTSIDE_RANGE.finding(
         at, f"{protocol}/{span} is outside the allowed {protocol} ranges: {ranges}"
     )
 
@@ -79,7 +92,7 @@ def inside_one(span: PortSpan, allowed: Sequence[PortSpan]) -> bool:
 def size_findings(entry: Entry, policy: Policy) -> Iterator[Finding]:
     span = entry.allocation.span
     if span.size > policy.max_range:
-        yield rule("PC304").finding(
+        yield RANGE_TOO_LARGE.finding(
             entry.document.locate(("port",)),
             f"range {span} holds {span.size} ports, more than max_range {policy.max_range}",
         )
@@ -89,7 +102,7 @@ def scope_findings(entry: Entry, policy: Policy) -> Iterator[Finding]:
     for index, scope in enumerate(entry.allocation.scopes):
         if not policy.knows_scope(scope):
             known = [GLOBAL, *(scope for scope in policy.scopes if scope != GLOBAL)]
-            yield rule("PC303").finding(
+            yield UNKNOWN_SCOPE.finding(
                 item_location(entry, "scope", index),
                 f"scope {printable(scope)} is not in the policy's scopes{suggestion(scope, known)}",
             )

@@ -8,7 +8,7 @@ this path", and ``block`` keeps the generated `# BEGIN portcheck` block.
 
 from __future__ import annotations
 
-from portcheck.codeowners.parse import Problem, Rule, parse
+from portcheck.codeowners.parse import LineProblem, OwnersLine, parse
 from portcheck.codeowners.pattern import Pattern, compile_pattern
 from portcheck.codeowners.ruleset import Ruleset
 from portcheck.codeowners.source import LOCATIONS, Codeowners, load_codeowners
@@ -16,9 +16,9 @@ from portcheck.codeowners.source import LOCATIONS, Codeowners, load_codeowners
 __all__ = [
     "LOCATIONS",
     "Codeowners",
+    "LineProblem",
+    "OwnersLine",
     "Pattern",
-    "Problem",
-    "Rule",
     "Ruleset",
     "compile_pattern",
     "load_codeowners",

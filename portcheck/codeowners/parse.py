@@ -37,7 +37,7 @@ _UNREADABLE = re.compile(r"[\x00-\x08\x0a-\x1f\x7f\ud800-\udfff]")
 _UNESCAPED_BRACKET = re.compile(r"(?:\\.|[^\\\[\]])*([\[\]])", re.DOTALL)
 
 
-class Rule(NamedTuple):
+class OwnersLine(NamedTuple):
     """One line GitHub reads: the last rule whose pattern matches a path decides its owners."""
 
     line: int
@@ -47,7 +47,7 @@ class Rule(NamedTuple):
     source: str  # the line as written, for `codeowners --who`
 
 
-class Problem(NamedTuple):
+class LineProblem(NamedTuple):
     """A line GitHub skips (or a file it ignores), at the offending character."""
 
     line: int
@@ -55,20 +55,20 @@ class Problem(NamedTuple):
     message: str
 
 
-def parse(text: str) -> tuple[list[Rule], list[Problem]]:
+def parse(text: str) -> tuple[list[OwnersLine], list[LineProblem]]:
     """The rules and problems of a whole file (lines end at LF; a CR before it is dropped)."""
-    rules: list[Rule] = []
-    problems: list[Problem] = []
+    rules: list[OwnersLine] = []
+    problems: list[LineProblem] = []
     for number, line in enumerate(text.split("\n"), start=1):
         parsed = parse_line(number, line.removesuffix("\r"))
-        if isinstance(parsed, Rule):
+        if isinstance(parsed, OwnersLine):
             rules.append(parsed)
         elif parsed is not None:
             problems.append(parsed)
     return rules, problems
 
 
-def parse_line(number: int, line: str) -> Rule | Problem | None:
+def parse_line(number: int, line: str) -> OwnersLine | LineProblem | None:
     """A rule, the first problem of the line, or None for a blank or comment line."""
     start = len(line) - len(line.lstrip(" \t"))
     if start == len(line) or line[start] == "#":
@@ -79,9 +79,9 @@ def parse_line(number: int, line: str) -> Rule | Problem | None:
     problem = pattern_problem(word.group(), start + 1) or _owners_problem(owners)
     if problem is not None:
         column, message = problem
-        return Problem(number, column, message)
+        return LineProblem(number, column, message)
     owned = tuple(owner for _, owner in owners)
-    return Rule(number, start + 1, compile_pattern(word.group()), owned, line.strip(" \t"))
+    return OwnersLine(number, start + 1, compile_pattern(word.group()), owned, line.strip(" \t"))
 
 
 def _owner_words(line: str, position: int) -> Iterator[tuple[int, str]]:

@@ -13,13 +13,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from portcheck.codeowners.parse import Rule
+from portcheck.codeowners.parse import OwnersLine
 
 
 class Ruleset:
     """The rules GitHub reads from one CODEOWNERS file, in file order."""
 
-    def __init__(self, rules: Sequence[Rule]) -> None:
+    def __init__(self, rules: Sequence[OwnersLine]) -> None:
         self.rules = tuple(rules)
         self._exact: dict[str, int] = {}  # `/a/b`: the path a/b itself
         self._below: dict[str, int] = {}  # `/a/b` and `/a/b/`: paths under a/b/
@@ -33,7 +33,7 @@ class Ruleset:
                 self._exact[literal] = index
             self._below[literal] = index
 
-    def owners_of(self, path: str) -> Rule | None:
+    def owners_of(self, path: str) -> OwnersLine | None:
         """The rule that decides ``path`` (repo-relative, POSIX), or None if none matches.
 
         The rule's owners may be empty: a rule without owners leaves the path unowned.

@@ -12,7 +12,7 @@ import dataclasses
 import os
 from pathlib import Path
 
-from portcheck.codeowners.parse import Problem, parse
+from portcheck.codeowners.parse import LineProblem, parse
 from portcheck.codeowners.ruleset import Ruleset
 
 #: In GitHub's search order; the name is case-sensitive, as on GitHub.
@@ -37,7 +37,7 @@ class Codeowners:
     path: str | None  # the file GitHub reads (repo-relative), None when there is none
     ignored: tuple[str, ...] = ()  # further CODEOWNERS files GitHub does not read
     ruleset: Ruleset = dataclasses.field(default_factory=lambda: Ruleset(()))
-    problems: tuple[Problem, ...] = ()  # in ``path``
+    problems: tuple[LineProblem, ...] = ()  # in ``path``
     #: ``path`` could not be read at all (too large, binary, a symlink): GitHub
     #: reads no rule from it, and ``problems`` holds the one reason why.
     unread: bool = False
@@ -55,7 +55,7 @@ def load_codeowners(root: Path) -> Codeowners:
     return Codeowners(path, ignored, ruleset, problems, unread, protected_files(root, path))
 
 
-def read(file: Path) -> tuple[Ruleset, tuple[Problem, ...], bool]:
+def read(file: Path) -> tuple[Ruleset, tuple[LineProblem, ...], bool]:
     """The rules GitHub reads from ``file`` and the problems; True when it reads none."""
     try:
         reason = _unreadable(file)
@@ -63,22 +63,22 @@ def read(file: Path) -> tuple[Ruleset, tuple[Problem, ...], bool]:
     except OSError as error:
         reason = f"unreadable ({error.strerror})"
     if reason is not None:
-        return Ruleset(()), (Problem(1, 1, reason),), True
+        return Ruleset(()), (LineProblem(1, 1, reason),), True
     if b"\0" in data:
         return Ruleset(()), (_binary(data),), True
     text = data.decode("utf-8", "surrogateescape")
     rules, problems = parse(text.removeprefix("\ufeff"))
     if text.startswith("\ufeff"):
-        problems.insert(0, Problem(1, 1, "a byte-order mark: GitHub may read it into line 1"))
+        problems.insert(0, LineProblem(1, 1, "a byte-order mark: GitHub may read it into line 1"))
     return Ruleset(rules), tuple(problems), False
 
 
-def _binary(data: bytes) -> Problem:
+def _binary(data: bytes) -> LineProblem:
     """At the first NUL byte: a file with one is binary, and one finding says so."""
     nul = data.index(b"\0")
     start = data.rfind(b"\n", 0, nul) + 1
     column = len(data[start:nul].decode("utf-8", "replace")) + 1
-    return Problem(data.count(b"\n", 0, nul) + 1, column, "a binary file (NUL bytes)")
+    return LineProblem(data.count(b"\n", 0, nul) + 1, column, "a binary file (NUL bytes)")
 
 
 def _unreadable(file: Path) -> str | None:

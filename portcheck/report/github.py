@@ -16,8 +16,8 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 
-from portcheck.catalogue import RULES
 from portcheck.finding import Finding, Severity, escape_controls
+from portcheck.rules import RULES
 
 #: Annotations GitHub shows per type per step.
 SHOWN_PER_TYPE = 10

@@ -18,8 +18,8 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 
-from portcheck.catalogue import BY_CODE
 from portcheck.finding import Finding, Severity, escape_controls, severity_counts
+from portcheck.rules import BY_CODE
 
 #: GitHub's limit for one step's summary (`$GITHUB_STEP_SUMMARY`).
 STEP_SUMMARY_LIMIT = 1024 * 1024

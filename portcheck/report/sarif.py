@@ -16,8 +16,8 @@ import urllib.parse
 from collections.abc import Sequence
 
 from portcheck import __version__
-from portcheck.catalogue import RULES, Rule
 from portcheck.finding import Finding, Location
+from portcheck.rules import RULES, Rule
 
 SCHEMA_URI = (
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"

@@ -1,0 +1,103 @@
+"""renew, retire and reclaim: the edits and deletions that keep a register current.
+
+Each edit rewrites one file in place (:mod:`portcheck.actions.edit`), reads the result
+back through the loader and schema stage, and only then replaces the file
+atomically, so an edit can never leave a file that fails where it passed.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from pathlib import Path
+
+from portcheck.actions.atomic import replace
+from portcheck.actions.edit import Uneditable, first_problem, set_values
+from portcheck.errors import Refused, UsageError
+from portcheck.finding import printable
+from portcheck.model.dates import add_days, reclaimable, reclaimable_on
+from portcheck.register import Entry, Register
+
+_BOM = "\ufeff"
+
+
+@dataclasses.dataclass(frozen=True)
+class Edited:
+    entry: Entry
+    values: dict[str, str]  # the keys set, as written
+
+
+def find(register: Register, ident: str) -> Entry:
+    """The allocation with id ``ident``; Refused when there is none, or it does not load."""
+    paths = register.ids.get(ident)
+    if not paths:
+        raise Refused(f"no allocation has the id {printable(ident)}")
+    if len(paths) > 1:
+        raise Refused(f"the id {ident} is held by {', '.join(paths)}: PC401, fix that first")
+    for entry in register.entries:
+        if entry.id == ident:
+            return entry
+    raise Refused(f"{paths[0]} does not pass the schema; fix it first (portcheck check)")
+
+
+def renew(register: Register, ident: str, until: dt.date | None) -> Edited:
+    """Move ``review_by`` to ``until`` (default: today plus the policy's review_days)."""
+    entry = find(register, ident)
+    day = until or add_days(register.today, register.policy.review_days)
+    return _edit(register.root, entry, {"review_by": day.isoformat()})
+
+
+def retire(register: Register, ident: str, on: dt.date | None) -> Edited:
+    """Set ``status: retired`` and ``retired_on`` (default today)."""
+    entry = find(register, ident)
+    if entry.allocation.status == "retired":
+        raise Refused(f"{entry.path} was already retired on {entry.allocation.retired_on}")
+    day = (on or register.today).isoformat()
+    return _edit(register.root, entry, {"status": "retired", "retired_on": day})
+
+
+def _edit(root: Path, entry: Entry, values: dict[str, str]) -> Edited:
+    path = root / entry.path
+    try:
+        original = path.read_bytes().decode("utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise UsageError(f"{entry.path}: cannot read: {error}") from None
+    bom = _BOM if original.startswith(_BOM) else ""
+    try:
+        text = bom + set_values(original.removeprefix(bom), values)
+    except Uneditable as error:
+        raise Refused(f"{entry.path}: {error}; edit it by hand") from None
+    problem = first_problem(text, entry.path)
+    if problem is not None:
+        raise Refused(f"{problem.location}: {problem.code} {problem.message}; not written")
+    try:
+        replace(path, text)
+    except OSError as error:
+        raise UsageError(f"{entry.path}: cannot write: {error.strerror}") from None
+    return Edited(entry, values)
+
+
+def reclaimable_entries(register: Register) -> list[Entry]:
+    """The retired allocations whose quarantine is over (PC602): exactly these may go."""
+    policy, today = register.policy, register.today
+    found = [entry for entry in register.entries if reclaimable(entry.allocation, policy, today)]
+    return sorted(found, key=lambda entry: entry.path)
+
+
+def reclaim(register: Register, *, dry_run: bool) -> list[tuple[Entry, dt.date]]:
+    """Delete every PC602 file (unless ``dry_run``); each with the day it became reclaimable."""
+    removed = []
+    for entry in reclaimable_entries(register):
+        if not dry_run:
+            _delete(register.root / entry.path, entry.path)
+        day = reclaimable_on(entry.allocation, register.policy)
+        assert day is not None  # reclaimable() holds only for retired allocations
+        removed.append((entry, day))
+    return removed
+
+
+def _delete(path: Path, shown: str) -> None:
+    try:
+        path.unlink()
+    except OSError as error:
+        raise UsageError(f"{shown}: cannot delete: {error.strerror}") from None

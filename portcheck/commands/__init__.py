@@ -1,1 +1,0 @@
-"""The subcommands, one module per feature; each registers itself on portcheck.cli.app."""
