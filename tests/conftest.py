@@ -5,12 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
+import subprocess
 import sys
 import textwrap
 from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
 from portcheck.finding import Finding
 
@@ -116,3 +118,65 @@ def console_script(name: str = "portcheck") -> str:
     if found is None:
         pytest.fail(f"{name} is not installed beside {sys.executable} nor on PATH")
     return found
+
+
+def cli(*args: str) -> tuple[int, str, str]:
+    """Run portcheck in-process through typer's runner: (exit code, stdout, stderr)."""
+    from portcheck.cli import app
+
+    result = CliRunner().invoke(app, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+# Real git repositories for the diff-aware rules: a main branch, feature branches.
+GIT_ENV = {
+    **os.environ,
+    "GIT_AUTHOR_NAME": "Test",
+    "GIT_AUTHOR_EMAIL": "test@example.com",
+    "GIT_COMMITTER_NAME": "Test",
+    "GIT_COMMITTER_EMAIL": "test@example.com",
+    "GIT_CONFIG_GLOBAL": os.devnull,
+    "GIT_CONFIG_NOSYSTEM": "1",
+}
+
+
+def git(repo: Path, *args: str) -> str:
+    done = subprocess.run(
+        ["git", "-C", str(repo), *args], capture_output=True, text=True, env=GIT_ENV, check=True
+    )
+    return done.stdout
+
+
+def commit_all(repo: Path, message: str) -> None:
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "--allow-empty", "-m", message)
+
+
+def on_branch(repo: Path, branch: str, files: dict[str, str | None], start: str = "main") -> None:
+    """Check out a new ``branch`` from ``start`` and commit ``files`` (None deletes)."""
+    git(repo, "checkout", "-q", "-b", branch, start)
+    edit(repo, files)
+    commit_all(repo, branch)
+
+
+def edit(repo: Path, files: dict[str, str | None]) -> None:
+    """Write, or with None delete, exactly these files: nothing else changes."""
+    for relative, text in files.items():
+        target = repo / relative
+        if text is None:
+            target.unlink()
+        else:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8")
+
+
+#: Everything owned, so the ownership rules stay quiet in git tests.
+GIT_CODEOWNERS = "* @acme/platform\n/ports/ @acme/team\n"
+
+
+def new_repo(root: Path, files: dict[str, str]) -> Path:
+    """A git repository whose main branch holds ``files``, a policy and CODEOWNERS."""
+    write_register(root, {".github/CODEOWNERS": GIT_CODEOWNERS, **files})
+    git(root, "init", "-q", "-b", "main")
+    commit_all(root, "base")
+    return root

@@ -6,9 +6,9 @@ tcp may use 2000-2009 and 3000-3004 except the reserved 2003-2004; udp may use
 
 from __future__ import annotations
 
-from typer.testing import CliRunner
+from tests.conftest import cli
 
-from portcheck.cli import app
+__all__ = ["OWNER", "SMALL_POLICY", "claim_args", "cli"]
 
 SMALL_POLICY = """\
 protocols: [tcp, udp]
@@ -26,13 +26,6 @@ platform: "@acme/platform"
 """
 
 OWNER = "@acme/team"
-_runner = CliRunner()
-
-
-def cli(*args: str) -> tuple[int, str, str]:
-    """Run portcheck in-process: (exit code, stdout, stderr)."""
-    result = _runner.invoke(app, list(args))
-    return result.exit_code, result.stdout, result.stderr
 
 
 def claim_args(service: str = "new", *extra: str, protocol: str = "tcp") -> list[str]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 from pathlib import Path
 
@@ -12,60 +11,23 @@ from typer.testing import CliRunner
 from portcheck.cli import app
 from portcheck.finding import Severity
 
-from .conftest import POLICY, allocation, console_script, located, run, write_register
+from .conftest import (
+    GIT_CODEOWNERS,
+    GIT_ENV,
+    POLICY,
+    allocation,
+    commit_all,
+    console_script,
+    edit,
+    git,
+    located,
+    new_repo,
+    on_branch,
+    run,
+    write_register,
+)
 
 runner = CliRunner()
-GIT_ENV = {
-    **os.environ,
-    "GIT_AUTHOR_NAME": "Test",
-    "GIT_AUTHOR_EMAIL": "test@example.com",
-    "GIT_COMMITTER_NAME": "Test",
-    "GIT_COMMITTER_EMAIL": "test@example.com",
-    "GIT_CONFIG_GLOBAL": os.devnull,
-    "GIT_CONFIG_NOSYSTEM": "1",
-}
-
-
-def git(repo: Path, *args: str) -> str:
-    done = subprocess.run(
-        ["git", "-C", str(repo), *args], capture_output=True, text=True, env=GIT_ENV, check=True
-    )
-    return done.stdout
-
-
-def commit_all(repo: Path, message: str) -> None:
-    git(repo, "add", "-A")
-    git(repo, "commit", "-q", "--allow-empty", "-m", message)
-
-
-def on_branch(repo: Path, branch: str, files: dict[str, str | None], start: str = "main") -> None:
-    """Check out a new ``branch`` from ``start`` and commit ``files`` (None deletes)."""
-    git(repo, "checkout", "-q", "-b", branch, start)
-    edit(repo, files)
-    commit_all(repo, branch)
-
-
-def edit(repo: Path, files: dict[str, str | None]) -> None:
-    """Write, or with None delete, exactly these files: nothing else changes."""
-    for relative, text in files.items():
-        target = repo / relative
-        if text is None:
-            target.unlink()
-        else:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(text, encoding="utf-8")
-
-
-#: Everything owned, so the ownership rules stay quiet here.
-CODEOWNERS = "* @acme/platform\n/ports/ @acme/team\n"
-
-
-def new_repo(root: Path, files: dict[str, str]) -> Path:
-    """A git repository whose main branch holds ``files``, a policy and CODEOWNERS."""
-    write_register(root, {".github/CODEOWNERS": CODEOWNERS, **files})
-    git(root, "init", "-q", "-b", "main")
-    commit_all(root, "base")
-    return root
 
 
 @pytest.fixture
@@ -341,7 +303,7 @@ def test_a_change_cannot_loosen_the_rules_that_judge_it(repo: Path, tmp_path: Pa
 def test_a_register_in_a_subfolder_of_the_repository(tmp_path: Path) -> None:
     """A monorepo: the register is one folder of a larger repository."""
     mono = tmp_path / "mono"
-    files = {".github/CODEOWNERS": CODEOWNERS, "ports/a.yaml": allocation(service="a")}
+    files = {".github/CODEOWNERS": GIT_CODEOWNERS, "ports/a.yaml": allocation(service="a")}
     root = write_register(
         mono / "register", files | {"ports/c.yaml": allocation(service="c", port=9100)}
     )
@@ -357,7 +319,7 @@ def test_a_register_in_a_subfolder_of_the_repository(tmp_path: Path) -> None:
 
 def test_a_codeowners_edit_does_not_make_old_ownership_problems_errors(tmp_path: Path) -> None:
     """Claims usually touch CODEOWNERS too (`portcheck codeowners --write`)."""
-    wrong = CODEOWNERS + "/ports/other.yaml @acme/wrong\n"
+    wrong = GIT_CODEOWNERS + "/ports/other.yaml @acme/wrong\n"
     root = new_repo(tmp_path, {".github/CODEOWNERS": wrong, "ports/other.yaml": allocation()})
     on_branch(
         root,

@@ -21,8 +21,7 @@ from typing import Any
 import pytest
 from ruamel.yaml import YAML
 
-from .conftest import POLICY, allocation, write_register
-from .test_diff_rules import GIT_ENV, commit_all, edit, git
+from .conftest import GIT_ENV, POLICY, allocation, commit_all, edit, git, write_register
 
 REPO = Path(__file__).resolve().parents[1]
 WORKFLOW = REPO / ".github" / "workflows" / "portcheck.yml"
