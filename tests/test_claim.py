@@ -185,12 +185,12 @@ def test_claim_picks(
             id="unknown-scope",
         ),
         pytest.param(
-            [], ["--size", "9"], "--size 9 is more than the policy's max_range 8: PC304",
+            [], ["--size", "9"], "a block of 9 ports is more than the policy's max_range 8: PC304",
             id="size-over-max-range",
         ),
         pytest.param(
             [{}], ["--id", "held-0"],
-            "id held-0 already exists (ports/held-0.yaml); choose another with --id",
+            "id held-0 already exists (ports/held-0.yaml); choose another id",
             id="existing-id",
         ),
     ],
@@ -273,7 +273,7 @@ def test_existing_id_in_a_team_folder_is_refused(tmp_path: Path) -> None:
     code, _, err = cli(*claim_args("new", "--root", str(root)))
     assert (code, err) == (
         1,
-        "portcheck: error: id new already exists (ports/team/new.yaml); choose another with --id\n",
+        "portcheck: error: id new already exists (ports/team/new.yaml); choose another id\n",
     )
     assert not (root / NEW).exists()
 
@@ -295,10 +295,10 @@ def test_dry_run_writes_nothing(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--id", "Bad_Id"], "--id 'Bad_Id' is not a valid id"),
-        (["--id", "../escape"], "--id '../escape' is not a valid id"),
+        (["--id", "Bad_Id"], "'Bad_Id' is not a valid id"),
+        (["--id", "../escape"], "'../escape' is not a valid id"),
         (["--owner", "acme"], "the new file would not pass: PC200"),
-        (["--description", "two\nlines"], "--description must be one line of printable text"),
+        (["--description", "two\nlines"], "the description must be one line of printable text"),
         (["--protocol", "icmp"], "Invalid value for '--protocol'"),
         (["--port", "0"], "Invalid value for '--port'"),
         (["--size", "0"], "Invalid value for '--size'"),

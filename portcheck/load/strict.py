@@ -32,7 +32,7 @@ _STYLES: dict[str | None, ScalarStyle] = {
 }
 
 
-class _Refused(Exception):
+class _Stop(Exception):
     """A strictness rule fired; carries the finding."""
 
     def __init__(self, finding: Finding) -> None:
@@ -56,9 +56,9 @@ class _Builder:
         self.documents = 0
         self.root: object = _MISSING
 
-    def refuse(self, at: tuple[int, int], message: str) -> _Refused:
+    def refuse(self, at: tuple[int, int], message: str) -> _Stop:
         """Stop reading: the file uses YAML that allocation files must not (PC102)."""
-        return _Refused(YAML_UNSAFE.finding(Location(self.doc.path, *at), message))
+        return _Stop(YAML_UNSAFE.finding(Location(self.doc.path, *at), message))
 
     def feed(self, event: Any, text: str) -> None:
         at = (event.start_mark.line + 1, event.start_mark.column + 1)
@@ -107,7 +107,7 @@ class _Builder:
             raise self.refuse(at, "merge keys (<<) are not allowed: write the keys out")
         first = frame.seen.get(text)
         if first is not None:
-            raise _Refused(
+            raise _Stop(
                 YAML_DUPLICATE_KEY.finding(
                     Location(self.doc.path, *at),
                     f"duplicate key {printable(text)} (first at line {first[0]})",
@@ -174,7 +174,7 @@ def parse_strict(text: str, path: str) -> Document | Finding:
         # raises NotImplementedError on some comment layouts of the YAML test suite).
         for event in YAML(typ="safe", pure=True).parse(text):
             builder.feed(event, text)
-    except _Refused as refused:
+    except _Stop as refused:
         return refused.finding
     except MarkedYAMLError as error:
         return _syntax_finding(path, error)
