@@ -75,21 +75,32 @@ def printable(text: str, limit: int = 80) -> str:
     (hostile corpus: ansi_escape_injection, lone_surrogate_escape), and long
     values are shortened so one finding stays one line.
     """
+    return f"'{printable_text(text, limit)}'"
+
+
+def printable_text(text: str, limit: int = 80) -> str:
+    """:func:`printable` without the quotes, for a value inside a sentence of its own."""
     shown = text if len(text) <= limit else text[: limit - 1] + "…"
-    return f"'{escape_controls(shown)}'"
+    return escape_controls(shown)
 
 
 def escape_controls(text: str) -> str:
     """``text`` with every non-printable character as a Python-style escape."""
     if text.isprintable():
         return text
-    return "".join(ch if ch.isprintable() else _escape(ch) for ch in text)
+    return "".join(ch if ch.isprintable() else escape_char(ch) for ch in text)
 
 
-def _escape(ch: str) -> str:
+def escape_char(ch: str) -> str:
+    """One character as a Python-style escape (``\\x1b``, ``\\u200b``, ``\\U0001f600``)."""
     code = ord(ch)
     if code <= 0xFF:
         return f"\\x{code:02x}"
     if code <= 0xFFFF:
         return f"\\u{code:04x}"
     return f"\\U{code:08x}"
+
+
+def plural(count: int, noun: str) -> str:
+    """``1 file``, ``2 files``, ``0 files``: every count in every output reads this way."""
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"

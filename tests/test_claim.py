@@ -313,14 +313,31 @@ def test_usage_errors_exit_2(tmp_path: Path, args: list[str], message: str) -> N
     assert sorted(p.name for p in (root / "ports").iterdir()) == []
 
 
-def test_broken_file_makes_ports_unknown(tmp_path: Path) -> None:
-    root = write_register(tmp_path, {"ports/broken.yaml": "port: [\n"}, policy=SMALL_POLICY)
+@pytest.mark.parametrize(
+    ("broken", "message"),
+    [
+        (
+            ["a"],
+            "ports/a.yaml does not load, so the ports it holds are unknown; "
+            "fix it first (portcheck check)",
+        ),
+        (
+            ["a", "b"],
+            "ports/a.yaml and 1 other file do not load, so the ports they hold are unknown; "
+            "fix them first (portcheck check)",
+        ),
+        (
+            ["a", "b", "c"],
+            "ports/a.yaml and 2 other files do not load, so the ports they hold are unknown; "
+            "fix them first (portcheck check)",
+        ),
+    ],
+)
+def test_broken_file_makes_ports_unknown(tmp_path: Path, broken: list[str], message: str) -> None:
+    files = {f"ports/{name}.yaml": "port: [\n" for name in broken}
+    root = write_register(tmp_path, files, policy=SMALL_POLICY)
     code, _, err = cli(*claim_args("new", "--root", str(root)))
-    assert (code, err) == (
-        1,
-        "portcheck: error: ports/broken.yaml and 0 other files do not load, so the ports they "
-        "hold are unknown; fix them first (portcheck check)\n",
-    )
+    assert (code, err) == (1, f"portcheck: error: {message}\n")
 
 
 def test_protocol_option_takes_exactly_the_models_protocols() -> None:

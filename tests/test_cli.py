@@ -45,7 +45,7 @@ def colliding(tmp_path: Path) -> Path:
 def test_clean_register_exits_0(clean: Path) -> None:
     code, out, err = invoke("check", "--root", str(clean), "--as-of", "2026-11-27")
     assert (code, out) == (0, "")
-    assert err == "All checks passed (1 files).\n"
+    assert err == "All checks passed (1 file).\n"
 
 
 def test_findings_are_one_line_each_and_exit_1(colliding: Path) -> None:

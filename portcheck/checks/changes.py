@@ -19,7 +19,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from portcheck.errors import UsageError
-from portcheck.finding import Finding, Location, Severity, printable
+from portcheck.finding import Finding, Location, Severity, plural, printable
 from portcheck.load import EXTENSION, REGISTER, allocation_id, parse_document
 from portcheck.model import Allocation
 from portcheck.model.dates import reclaimable_on
@@ -195,7 +195,7 @@ def _together(change: Change) -> Iterator[Finding]:
     schema = sorted(path for path in change.touched if _under(path, SCHEMA))
     ports = [path for path in change.touched if _under(path, REGISTER)]
     if schema and ports:
-        count = f"{len(ports)} file{'s' if len(ports) > 1 else ''}"
+        count = plural(len(ports), "file")
         yield POLICY_AND_ALLOCATIONS_TOGETHER.finding(
             Location(POLICY_PATH),
             f"this change edits {', '.join(schema)} and {count} under {REGISTER}/: "

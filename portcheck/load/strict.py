@@ -16,7 +16,7 @@ from ruamel.yaml import events as ev
 from ruamel.yaml.error import MarkedYAMLError
 from ruamel.yaml.reader import ReaderError
 
-from portcheck.finding import Finding, Location, printable
+from portcheck.finding import Finding, Location, printable, printable_text
 from portcheck.load.document import Document, NodePath, Scalar, ScalarStyle
 from portcheck.load.scalars import resolve_plain
 from portcheck.rules import YAML_DUPLICATE_KEY, YAML_SYNTAX, YAML_UNSAFE
@@ -84,7 +84,7 @@ class _Builder:
 
     def check_node(self, event: Any, at: tuple[int, int]) -> None:
         if event.anchor is not None:
-            raise self.refuse(at, f"anchors are not allowed (&{printable(event.anchor)[1:-1]})")
+            raise self.refuse(at, f"anchors are not allowed (&{printable_text(event.anchor)})")
         if event.tag is not None and str(event.tag) != "!":
             raise self.refuse(at, f"tags are not allowed ({printable(str(event.tag))})")
 
@@ -195,7 +195,7 @@ def _syntax_finding(path: str, error: MarkedYAMLError) -> Finding:
     problem = error.problem or error.context or "invalid YAML"
     if error.context and error.problem:
         problem = f"{problem} ({error.context})"
-    return YAML_SYNTAX.finding(Location(path, *at), printable(problem, 200)[1:-1])
+    return YAML_SYNTAX.finding(Location(path, *at), printable_text(problem, 200))
 
 
 def _offset_at(text: str, offset: int) -> tuple[int, int]:

@@ -12,7 +12,7 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from portcheck.finding import printable
+from portcheck.finding import escape_char, printable, printable_text
 from portcheck.load import ID_PATTERN
 from portcheck.load.document import NodePath
 from portcheck.model import DATE_PATTERN, OWNER_PATTERN, RANGE_PATTERN, SCOPE_PATTERN
@@ -165,7 +165,7 @@ def _complaint(error: ValidationError) -> str:
             return f"is longer than {limit} characters"
         case "minItems":
             return "must not be an empty list"
-    return printable(error.message, 160)[1:-1]  # no keyword portcheck's schemas use
+    return printable_text(error.message, 160)  # no keyword portcheck's schemas use
 
 
 def _expectation(error: ValidationError) -> str:
@@ -179,7 +179,7 @@ def _expectation(error: ValidationError) -> str:
             return "a calendar date" if limit == "date" else f"a valid {limit}"
         case "pattern":
             return pattern_meaning(limit)
-    return printable(error.message, 160)[1:-1]  # no keyword portcheck's schemas use
+    return printable_text(error.message, 160)  # no keyword portcheck's schemas use
 
 
 def pattern_meaning(pattern: str) -> str:
@@ -239,7 +239,7 @@ def unknown_field_message(key: object, known: Iterable[str]) -> str:
     Cyrillic 'o' (U+043E) or a zero-width space must be visible, not just "wrong".
     """
     text = str(key)
-    shown = printable("".join(ch if ch.isascii() else _escape(ch) for ch in text))
+    shown = printable("".join(ch if ch.isascii() else escape_char(ch) for ch in text))
     guess = suggestion(text, known)
     return f"unknown field {shown}" + (f" (did you mean '{guess}'?)" if guess else "")
 
@@ -251,8 +251,3 @@ def suggestion(key: object, known: Iterable[str]) -> str | None:
     folded = "".join(ch for ch in text if unicodedata.category(ch) != "Cf").lower()
     guesses = difflib.get_close_matches(folded, list(known), n=1, cutoff=0.6)
     return guesses[0] if guesses else None
-
-
-def _escape(ch: str) -> str:
-    code = ord(ch)
-    return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"

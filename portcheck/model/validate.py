@@ -15,7 +15,7 @@ from typing import Any, TypeVar, get_args
 
 from pydantic import BaseModel, ValidationError
 
-from portcheck.finding import Finding, Location, printable
+from portcheck.finding import Finding, Location, printable, printable_text
 from portcheck.load.document import Document, NodePath
 from portcheck.model import PORT_MAX, Allocation, Status
 from portcheck.model.ambiguous import DECIMAL, ambiguous_number
@@ -161,7 +161,7 @@ def _pydantic_complaint(error: dict[str, Any], value: object) -> str:
         return "holds a lone surrogate, which is not Unicode text"
     if error["type"] in _PYDANTIC_TYPES:  # strict mode: 365.0 is not an integer
         return f"must be {_PYDANTIC_TYPES[error['type']]}, not {kind_of(value)}"
-    return printable(str(error["msg"]), 160)[1:-1].replace("Input", "value", 1)
+    return printable_text(str(error["msg"]), 160).replace("Input", "value", 1)
 
 
 def _resolvable(data: object, loc: Iterable[object]) -> tuple[NodePath, object]:
