@@ -24,6 +24,16 @@ class Location(NamedTuple):
         return f"{self.path}:{self.line}:{self.column}"
 
 
+def line_column(data: str | bytes, offset: int) -> tuple[int, int]:
+    """The 1-based line and column of ``offset`` into ``data``. Columns count characters,
+    so a byte offset into UTF-8 points where an editor (and every other finding) does."""
+    if isinstance(data, str):
+        start = data.rfind("\n", 0, offset) + 1
+        return data.count("\n", 0, offset) + 1, offset - start + 1
+    start = data.rfind(b"\n", 0, offset) + 1
+    return data.count(b"\n", 0, offset) + 1, len(data[start:offset].decode("utf-8", "replace")) + 1
+
+
 @dataclasses.dataclass(frozen=True, order=True)
 class Finding:
     """One problem at one place; sorting findings gives every output its order."""

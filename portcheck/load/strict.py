@@ -16,7 +16,7 @@ from ruamel.yaml import events as ev
 from ruamel.yaml.error import MarkedYAMLError
 from ruamel.yaml.reader import ReaderError
 
-from portcheck.finding import Finding, Location, printable, printable_text
+from portcheck.finding import Finding, Location, line_column, printable, printable_text
 from portcheck.load.document import Document, NodePath, Scalar, ScalarStyle
 from portcheck.load.scalars import resolve_plain
 from portcheck.rules import YAML_DUPLICATE_KEY, YAML_SYNTAX, YAML_UNSAFE
@@ -179,7 +179,7 @@ def parse_strict(text: str, path: str) -> Document | Finding:
     except MarkedYAMLError as error:
         return _syntax_finding(path, error)
     except ReaderError as error:
-        at = _offset_at(text, error.position)
+        at = line_column(text, error.position)
         message = f"character {printable(chr(error.character))} is not allowed in YAML"
         return YAML_UNSAFE.finding(Location(path, *at), message)
     except Exception as error:
@@ -196,11 +196,6 @@ def _syntax_finding(path: str, error: MarkedYAMLError) -> Finding:
     if error.context and error.problem:
         problem = f"{problem} ({error.context})"
     return YAML_SYNTAX.finding(Location(path, *at), printable_text(problem, 200))
-
-
-def _offset_at(text: str, offset: int) -> tuple[int, int]:
-    line = text.count("\n", 0, offset) + 1
-    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
 
 
 def _directive_at(text: str) -> tuple[int, int]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import difflib
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from portcheck.finding import escape_char, printable, printable_text
@@ -240,14 +240,32 @@ def unknown_field_message(key: object, known: Iterable[str]) -> str:
     """
     text = str(key)
     shown = printable("".join(ch if ch.isascii() else escape_char(ch) for ch in text))
-    guess = suggestion(text, known)
-    return f"unknown field {shown}" + (f" (did you mean '{guess}'?)" if guess else "")
+    return f"unknown field {shown}{did_you_mean(text, known)}"
+
+
+def did_you_mean(key: object, known: Iterable[str]) -> str:
+    """`` (did you mean 'x'?)`` for the name ``key`` most likely misspells, or nothing."""
+    guess = suggestion(key, known)
+    return f" (did you mean {printable(guess)}?)" if guess is not None else ""
 
 
 def suggestion(key: object, known: Iterable[str]) -> str | None:
-    """The known name ``key`` most likely misspells, if any; compared after NFKC
-    and without invisible format characters, so a zero-width space still matches."""
+    """The known name ``key`` most likely misspells, if any (difflib's ratio, cutoff 0.6).
+
+    Compared after NFKC and without invisible format characters, so a zero-width
+    space still matches. Among equally close names the one with the same letters
+    wins, so a transposition (``prod/ue`` -> ``prod/eu``) beats a substitution
+    (``prod/us``).
+    """
     text = unicodedata.normalize("NFKC", str(key))
     folded = "".join(ch for ch in text if unicodedata.category(ch) != "Cf").lower()
-    guesses = difflib.get_close_matches(folded, list(known), n=1, cutoff=0.6)
-    return guesses[0] if guesses else None
+    close = difflib.get_close_matches(folded, list(known), n=5)
+    return max(
+        close,
+        key=lambda name: (_similarity(folded, name), _similarity(sorted(folded), sorted(name))),
+        default=None,
+    )
+
+
+def _similarity(a: Sequence[str], b: Sequence[str]) -> float:
+    return difflib.SequenceMatcher(None, a, b).ratio()
