@@ -1,4 +1,4 @@
-"""The rule catalogue and the docs stay honest (STYLE.md's meta-test)."""
+"""The rule catalogue and the docs stay honest (a meta-test)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from portcheck.finding import Severity
 from portcheck.rules import BY_CODE, RULES
 
 README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
-SPEC_TABLE = {  # SPEC §4: stable codes, names and severities
+SPEC_TABLE = {  # the stable codes, names and severities (README, Rules)
     "PC100": "yaml-syntax", "PC101": "yaml-duplicate-key", "PC102": "yaml-unsafe",
     "PC103": "bad-file", "PC200": "schema", "PC201": "unknown-field",
     "PC202": "ambiguous-number", "PC300": "outside-range", "PC301": "reserved-range",

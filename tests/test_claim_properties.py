@@ -1,8 +1,8 @@
 """Properties of claim and free on random registers, against a port-by-port oracle.
 
-The oracle walks ports one by one with its own reading of SPEC §2 (scopes
-collide when one contains the other; every status occupies its ports) and §3
-(ranges minus reserved blocks): what interval arithmetic must agree with.
+The oracle walks ports one by one with its own reading of docs/file-format.md
+(scopes collide when one contains the other; every status occupies its ports)
+and docs/policy.md (ranges minus reserved blocks): what interval arithmetic must agree with.
 """
 
 from __future__ import annotations

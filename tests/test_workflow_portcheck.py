@@ -246,7 +246,8 @@ def test_the_base_policy_judges_the_change(workspace: Workspace, installed: Path
 
 
 def test_the_workflow_shape() -> None:
-    """What SPEC §7 requires of the required check, read from the YAML."""
+    """What the README (Setting up the repository on GitHub) requires of the required
+    check, read from the YAML."""
     workflow = load_workflow()
     assert set(workflow["on"]) == {"pull_request", "merge_group", "push"}
     assert workflow["on"]["push"] == {"branches": ["main"]}

@@ -2,7 +2,7 @@
 
 Everything is interval arithmetic over sorted, merged spans, so a search costs
 one pass over the register and never walks 65,535 ports one by one. Every
-status occupies its ports until the file is deleted (SPEC §2), so retired
+status occupies its ports until the file is deleted (docs/file-format.md), so retired
 allocations count as occupied; quarantine only decides when that file may go.
 """
 

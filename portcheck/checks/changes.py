@@ -1,12 +1,12 @@
 """`check --base REF`: what a change did, the diff rules PC700-PC702, and who it blocks.
 
 The change is the working tree against REF, tracked and untracked files alike,
-because `check` reads every file on disk (SPEC §2). Old contents come from
+because `check` reads every file on disk (docs/file-format.md). Old contents come from
 `git show`, parsed and validated exactly as the register is. A finding on a
 file the change did not touch becomes a warning, so an old problem elsewhere
 never blocks an unrelated pull request; it stays an error when it points at a
 touched allocation (both sides of a collision with a new claim), and a change
-under `schema/` touches every file (SPEC §5).
+under `schema/` touches every file (README, Checking a pull request).
 """
 
 from __future__ import annotations
@@ -204,7 +204,7 @@ def _together(change: Change) -> Iterator[Finding]:
 
 
 def downgrade(findings: Iterable[Finding], change: Change) -> list[Finding]:
-    """Errors the change is not involved in become warnings (SPEC §5, `--base`)."""
+    """Errors the change is not involved in become warnings (README, Checking a pull request)."""
     return [
         finding
         if finding.severity is Severity.WARNING or change.involves(finding)

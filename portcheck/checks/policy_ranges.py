@@ -2,7 +2,7 @@
 
 PC300 outside-range, PC301 reserved-range, PC302 protocol-not-allowed,
 PC303 unknown-scope, PC304 range-too-large. Only the most specific finding is
-reported for a protocol (SPEC §4): a protocol the policy does not accept gets
+reported for a protocol (docs/policy.md): a protocol the policy does not accept gets
 PC302 alone, a reserved port gets PC301 and not also PC300.
 """
 

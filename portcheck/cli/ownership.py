@@ -1,4 +1,4 @@
-"""`portcheck codeowners`: CODEOWNERS as the approval step (SPEC §5)."""
+"""`portcheck codeowners`: CODEOWNERS as the approval step (README, same title)."""
 
 from __future__ import annotations
 

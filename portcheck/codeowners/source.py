@@ -21,8 +21,9 @@ LOCATIONS = (".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS")
 #: "CODEOWNERS files must be under 3 MB in size" (GitHub docs). Read as decimal
 #: megabytes: a file GitHub might ignore is never taken as working.
 MAX_BYTES = 3_000_000
-#: Folders whose files decide the rules (SPEC §3 `platform`), each with the file
-#: that matters most there: it is checked even before it exists.
+#: Folders whose files decide the rules (owned by the policy's `platform`,
+#: docs/policy.md), each with the file that matters most there: it is checked
+#: even before it exists.
 PROTECTED = {
     ".github": ".github/workflows/portcheck.yml",
     "schema": "schema/policy.yaml",

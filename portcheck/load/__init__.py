@@ -19,7 +19,7 @@ ID_MAX = 63
 MAX_BYTES = 64 * 1024
 REGISTER = "ports"
 EXTENSION = ".yaml"
-#: Files that may sit beside allocations (SPEC §2).
+#: Files that may sit beside allocations (docs/file-format.md).
 BESIDE = frozenset({".gitkeep", "README.md"})
 _ID = re.compile(ID_PATTERN)
 

@@ -1,6 +1,6 @@
 """The strict YAML reader: ruamel.yaml's event stream, folded into a Document.
 
-Working on events rather than composed nodes lets every SPEC §2 strictness
+Working on events rather than composed nodes lets every strictness
 rule fire while streaming: an alias is refused before anything could expand
 (billion laughs), nesting stops at depth 32 before any recursion, a second
 document stops the read. Nothing is constructed, so no tag can run code.

@@ -1,4 +1,4 @@
-"""schema/policy.yaml: find it, read it, validate it, or stop with exit code 2 (SPEC §3).
+"""schema/policy.yaml: find it, read it, validate it, or stop with exit code 2 (docs/policy.md).
 
 An invalid policy is a configuration error, not a finding: no allocation can
 be judged without it. The first problem (in file order) is reported as one
