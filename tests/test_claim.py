@@ -1,6 +1,6 @@
 """`portcheck claim`: which port it picks, what it refuses, and the file it writes.
 
-The small policy (tests/small_register.py): tcp 2000-2009 and 3000-3004 minus
+The small policy (SMALL_POLICY in tests/conftest.py): tcp 2000-2009 and 3000-3004 minus
 the reserved 2003-2004; udp 2000-2009; blocks of at most 8 ports.
 """
 
@@ -18,8 +18,17 @@ from portcheck.cli.options import protocol_name
 from portcheck.errors import Refused
 from portcheck.model import PROTOCOLS
 from portcheck.register import build_register, read_policy
-from tests.conftest import AS_OF, allocation, console_script, run, write_register
-from tests.small_register import OWNER, SMALL_POLICY, claim_args, cli
+from tests.conftest import (
+    AS_OF,
+    OWNER,
+    SMALL_POLICY,
+    allocation,
+    claim_args,
+    cli,
+    console_script,
+    run,
+    write_register,
+)
 
 NEW = "ports/new.yaml"
 RETIRED_LONG_AGO = {"status": "retired", "retired_on": "2026-03-20"}  # reclaimable since June

@@ -16,8 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from portcheck.model import PortSpan
-from tests.conftest import allocation, run, write_register
-from tests.small_register import OWNER, SMALL_POLICY, cli
+from tests.conftest import OWNER, SMALL_POLICY, allocation, cli, run, write_register
 
 SCOPES = ("global", "prod", "prod/eu", "prod/us", "staging")
 ALLOWED = {"tcp": [(2000, 2009), (3000, 3004)], "udp": [(2000, 2009)]}
