@@ -221,3 +221,56 @@ def test_terminal_output_has_excerpt_caret_and_color(colliding: Path) -> None:
     plain = _on_a_terminal(colliding, {**env, "NO_COLOR": "1"})
     assert "\033[" not in plain
     assert "  |\n2 | port: 8080\n  |       ^\n" in plain
+
+
+def test_version_is_the_installed_distributions() -> None:
+    from importlib.metadata import version
+
+    expected = (0, f"portcheck {version('portcheck')}\n", "")
+    assert cli("--version") == expected
+    done = subprocess.run(
+        [console_script(), "--version"], check=False, capture_output=True, text=True
+    )
+    assert (done.returncode, done.stdout, done.stderr) == expected
+
+
+def test_a_check_path_outside_the_root_is_one_usage_line(tmp_path: Path) -> None:
+    root = write_register(tmp_path / "register", {"ports/a.yaml": allocation(service="a")})
+    elsewhere = tmp_path / "elsewhere.yaml"
+    elsewhere.write_text(allocation(service="x"), encoding="utf-8")
+    code, out, err = cli("check", "--root", str(root), str(elsewhere))
+    assert (code, out) == (2, "")
+    assert err == (
+        f"portcheck: error: Invalid value: {elsewhere} is outside the register root {root}\n"
+    )
+
+
+def test_codeowners_who_outside_the_root_is_one_usage_line(tmp_path: Path) -> None:
+    root = write_register(tmp_path / "register", {"ports/a.yaml": allocation(service="a")})
+    elsewhere = tmp_path / "elsewhere.yaml"
+    code, out, err = cli("codeowners", "--root", str(root), "--who", str(elsewhere))
+    assert (code, out) == (2, "")
+    assert err == f"portcheck: error: Invalid value: {elsewhere} is outside the root {root}\n"
+
+
+def test_an_abort_is_one_line_and_exit_code_1(capsys: pytest.CaptureFixture[str]) -> None:
+    """typer raises Abort when input ends in the middle of a command (EOF at a prompt);
+    portcheck's command group reports it like every other error."""
+    import typer
+
+    from portcheck.cli import _Group
+
+    app = typer.Typer(cls=_Group)
+
+    @app.command()
+    def stop() -> None:
+        raise typer.Abort()
+
+    @app.command()
+    def other() -> None:
+        """A second command, so that typer keeps the group."""
+
+    with pytest.raises(SystemExit) as exited:
+        app(["stop"], prog_name="portcheck")
+    assert exited.value.code == 1
+    assert capsys.readouterr() == ("", "portcheck: error: aborted\n")
