@@ -9,7 +9,7 @@ import shutil
 import subprocess
 import sys
 import textwrap
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 import pytest
@@ -153,14 +153,16 @@ def commit_all(repo: Path, message: str) -> None:
     git(repo, "commit", "-q", "--allow-empty", "-m", message)
 
 
-def on_branch(repo: Path, branch: str, files: dict[str, str | None], start: str = "main") -> None:
+def on_branch(
+    repo: Path, branch: str, files: Mapping[str, str | None], start: str = "main"
+) -> None:
     """Check out a new ``branch`` from ``start`` and commit ``files`` (None deletes)."""
     git(repo, "checkout", "-q", "-b", branch, start)
     edit(repo, files)
     commit_all(repo, branch)
 
 
-def edit(repo: Path, files: dict[str, str | None]) -> None:
+def edit(repo: Path, files: Mapping[str, str | None]) -> None:
     """Write, or with None delete, exactly these files: nothing else changes."""
     for relative, text in files.items():
         target = repo / relative

@@ -161,7 +161,7 @@ def test_junit_validates_against_the_xsd(register: Path) -> None:
 
 def test_junit_has_one_case_per_file(register: Path) -> None:
     suite = ET.fromstring(output(register, "junit"))
-    cases = {case.get("name"): case for case in suite.iter("testcase")}
+    cases = {case.get("name", ""): case for case in suite.iter("testcase")}
     assert sorted(cases) == sorted(FILES)
     failed = {name for name, case in cases.items() if case.find("failure") is not None}
     assert failed == {path for path, *_, severity in EXPECTED if severity is Severity.ERROR}
