@@ -99,3 +99,23 @@ def test_each_check_emits_exactly_the_rules_it_declares(
 ) -> None:
     emitted = {finding.code for finding in check.check(every_check_fires)}
     assert emitted == {rule.code for rule in check.RULES}
+
+
+#: What a fork of the register does not have: the product contract and style guide
+#: this repository was built from. Code and docs cite README.md or docs/ instead.
+OUTSIDE_DOCUMENTS = re.compile(r"\bSPEC\b ?§|\b(SPEC|STYLE)\.md\b")
+REPO = Path(__file__).resolve().parents[1]
+
+
+def test_nothing_cites_a_document_outside_the_repository() -> None:
+    folders = ["portcheck", "tests", "benchmarks", "docs", ".github", "schema", ".ci"]
+    files = [path for folder in folders for path in (REPO / folder).rglob("*") if path.is_file()]
+    files += [REPO / "README.md", REPO / "action.yml", REPO / "pyproject.toml"]
+    citing = [
+        str(path.relative_to(REPO))
+        for path in files
+        if "__pycache__" not in path.parts
+        and path.suffix not in {".pyc"}
+        and OUTSIDE_DOCUMENTS.search(path.read_text(encoding="utf-8", errors="replace"))
+    ]
+    assert citing == []
