@@ -1,1 +1,2 @@
-"""Performance measurement for portcheck (SPEC §8): a register generator and a runner."""
+"""Performance measurement for portcheck (benchmarks/README.md): a register generator
+and a runner."""

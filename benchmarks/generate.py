@@ -1,7 +1,7 @@
 """Write a deterministic register for benchmarks: ``generate.py OUT --files N [--seed S]``.
 
 The same N, seed and dirty count give byte-identical files, so runs on different
-machines measure the same input. The clean part is collision-free (SPEC §8 is
+machines measure the same input. The clean part is collision-free (the targets are
 about the common case, a register that passes): each scope depth draws its
 ports from its own band, and scopes of one depth never contain each other, so
 sibling scopes (``prod/eu`` and ``staging/eu``) reuse ports freely while no
@@ -264,7 +264,8 @@ def _maybe(rng: random.Random, chance: float, value: str) -> str | None:
 
 
 def render(entry: Entry) -> str:
-    """The file in SPEC §2 key order; defaults are sometimes spelt out, sometimes left out."""
+    """The file in docs/file-format.md's key order; defaults are sometimes spelt out,
+    sometimes left out."""
     start, end = entry.port
     port = str(start) if start == end else f'"{start}-{end}"'
     life = entry.life

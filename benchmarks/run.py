@@ -1,4 +1,4 @@
-"""Time portcheck against a plain read loop and check-jsonschema (SPEC §8).
+"""Time portcheck against a plain read loop and check-jsonschema (benchmarks/README.md, Targets).
 
     python benchmarks/run.py [--files 10000] [--peer] [--touch K] [--keep DIR] [--json]
 
@@ -31,7 +31,7 @@ REPO = Path(__file__).resolve().parent.parent
 CACHE = ".portcheck-cache"
 GIT = ["git", "-c", "user.name=bench", "-c", "user.email=bench@example.invalid"]
 GIT += ["-c", "commit.gpgsign=false"]
-# The SPEC §8 baseline: the least any checker must do, read every file once.
+# The baseline of the targets: the least any checker must do, read every file once.
 READ_LOOP = """\
 import os, sys
 count = 0
@@ -231,7 +231,7 @@ class Target:
 
 
 def targets(results: dict[str, Result], files: int, touched: int) -> list[Target]:
-    """SPEC §8 and the 10,000-file target, each with its value and whether it is met."""
+    """The targets (benchmarks/README.md), each with its value and whether it is met."""
     results = {name: r for name, r in results.items() if r.exit_code in (0, 1)}  # not crashes
     check, read = results.get("portcheck check"), results.get("read loop")
     peer = results.get("check-jsonschema")

@@ -24,6 +24,16 @@ class Location(NamedTuple):
         return f"{self.path}:{self.line}:{self.column}"
 
 
+def line_column(data: str | bytes, offset: int) -> tuple[int, int]:
+    """The 1-based line and column of ``offset`` into ``data``. Columns count characters,
+    so a byte offset into UTF-8 points where an editor (and every other finding) does."""
+    if isinstance(data, str):
+        start = data.rfind("\n", 0, offset) + 1
+        return data.count("\n", 0, offset) + 1, offset - start + 1
+    start = data.rfind(b"\n", 0, offset) + 1
+    return data.count(b"\n", 0, offset) + 1, len(data[start:offset].decode("utf-8", "replace")) + 1
+
+
 @dataclasses.dataclass(frozen=True, order=True)
 class Finding:
     """One problem at one place; sorting findings gives every output its order."""
@@ -75,21 +85,32 @@ def printable(text: str, limit: int = 80) -> str:
     (hostile corpus: ansi_escape_injection, lone_surrogate_escape), and long
     values are shortened so one finding stays one line.
     """
+    return f"'{printable_text(text, limit)}'"
+
+
+def printable_text(text: str, limit: int = 80) -> str:
+    """:func:`printable` without the quotes, for a value inside a sentence of its own."""
     shown = text if len(text) <= limit else text[: limit - 1] + "…"
-    return f"'{escape_controls(shown)}'"
+    return escape_controls(shown)
 
 
 def escape_controls(text: str) -> str:
     """``text`` with every non-printable character as a Python-style escape."""
     if text.isprintable():
         return text
-    return "".join(ch if ch.isprintable() else _escape(ch) for ch in text)
+    return "".join(ch if ch.isprintable() else escape_char(ch) for ch in text)
 
 
-def _escape(ch: str) -> str:
+def escape_char(ch: str) -> str:
+    """One character as a Python-style escape (``\\x1b``, ``\\u200b``, ``\\U0001f600``)."""
     code = ord(ch)
     if code <= 0xFF:
         return f"\\x{code:02x}"
     if code <= 0xFFFF:
         return f"\\u{code:04x}"
     return f"\\U{code:08x}"
+
+
+def plural(count: int, noun: str) -> str:
+    """``1 file``, ``2 files``, ``0 files``: every count in every output reads this way."""
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"

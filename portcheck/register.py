@@ -46,7 +46,7 @@ class Register:
 
 def read_policy(root: Path, policy_dir: Path | None) -> Policy:
     if not root.is_dir():
-        raise UsageError(f"{root}: not a directory (--root)")
+        raise UsageError(f"{root}: the register root is not a directory")
     folder = resolve_policy_dir(root, policy_dir)
     return load_policy(folder, display=_display(root, folder / "policy.yaml"))
 
@@ -55,7 +55,7 @@ def build_register(root: Path, policy: Policy, today: dt.date) -> tuple[Register
     """Load every file under ports/; the register of files that passed, and the findings of
     those that did not."""
     if not (root / REGISTER).is_dir():
-        raise UsageError(f"{root}: no {REGISTER}/ folder: is this a portcheck register? (--root)")
+        raise UsageError(f"{root}: no {REGISTER}/ folder: is this a portcheck register?")
     findings: list[Finding] = []
     entries: list[Entry] = []
     ids: dict[str, list[str]] = {}

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import shutil
 import subprocess
 import sys
 import textwrap
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 import pytest
@@ -152,14 +153,16 @@ def commit_all(repo: Path, message: str) -> None:
     git(repo, "commit", "-q", "--allow-empty", "-m", message)
 
 
-def on_branch(repo: Path, branch: str, files: dict[str, str | None], start: str = "main") -> None:
+def on_branch(
+    repo: Path, branch: str, files: Mapping[str, str | None], start: str = "main"
+) -> None:
     """Check out a new ``branch`` from ``start`` and commit ``files`` (None deletes)."""
     git(repo, "checkout", "-q", "-b", branch, start)
     edit(repo, files)
     commit_all(repo, branch)
 
 
-def edit(repo: Path, files: dict[str, str | None]) -> None:
+def edit(repo: Path, files: Mapping[str, str | None]) -> None:
     """Write, or with None delete, exactly these files: nothing else changes."""
     for relative, text in files.items():
         target = repo / relative
@@ -180,3 +183,88 @@ def new_repo(root: Path, files: dict[str, str]) -> Path:
     git(root, "init", "-q", "-b", "main")
     commit_all(root, "base")
     return root
+
+
+# Output parsers: what a reader of each format (GitHub's runner, a GFM renderer) sees.
+
+#: The runner's parser for workflow commands (actions/runner ActionCommand.TryParseV2).
+WORKFLOW_COMMAND = re.compile(r"^::(?P<command>[a-z-]+)(?: (?P<properties>[^:]*))?::(?P<data>.*)$")
+
+
+def unescape_command(text: str, *, prop: bool = False) -> str:
+    pairs = [("%0D", "\r"), ("%0A", "\n")] + ([("%3A", ":"), ("%2C", ",")] if prop else [])
+    for escaped, char in [*pairs, ("%25", "%")]:
+        text = text.replace(escaped, char)
+    return text
+
+
+def parse_commands(text: str) -> list[tuple[str, dict[str, str], str]]:
+    """Every line of ``text`` as (command, properties, data); fails on any other line."""
+    commands = []
+    for line in text.splitlines():
+        match = WORKFLOW_COMMAND.match(line.lstrip())
+        assert match, f"not a workflow command: {line!r}"
+        properties = dict(
+            pair.split("=", 1) for pair in (match["properties"] or "").split(",") if pair
+        )
+        commands.append(
+            (
+                match["command"],
+                {key: unescape_command(value, prop=True) for key, value in properties.items()},
+                unescape_command(match["data"]),
+            )
+        )
+    return commands
+
+
+#: A GFM table row.
+MD_ROW = re.compile(r"^\|.*\|$")
+
+
+def table_cells(line: str) -> list[str]:
+    """Cells of a GFM table row: split on pipes that are not backslash-escaped."""
+    return re.split(r"(?<!\\)\|", line.strip())[1:-1]
+
+
+def files_and_bytes(root: Path) -> dict[Path, bytes]:
+    """Every file under ``root`` with its content: compare before and after to prove
+    that a command wrote nothing."""
+    return {path: path.read_bytes() for path in sorted(root.rglob("*")) if path.is_file()}
+
+
+# A policy small enough to fill by hand, for the lifecycle commands' tests: tcp may
+# use 2000-2009 and 3000-3004 except the reserved 2003-2004; udp may use 2000-2009
+# (the reserved block is tcp only); the largest block is 8 ports.
+SMALL_POLICY = """\
+protocols: [tcp, udp]
+ranges:
+  tcp: ["2000-2009", "3000-3004"]
+  udp: ["2000-2009"]
+reserved:
+  - {port: "0-1023", reason: "system ports"}
+  - {port: "2003-2004", protocol: tcp, reason: "legacy"}
+scopes: [global, prod, prod/eu, prod/us, staging]
+review_days: 365
+quarantine_days: 90
+max_range: 8
+platform: "@acme/platform"
+"""
+
+OWNER = "@acme/team"
+
+
+def claim_args(service: str = "new", *extra: str, protocol: str = "tcp") -> list[str]:
+    """``portcheck claim`` arguments for a valid request as of AS_OF."""
+    return [
+        "claim",
+        service,
+        "--protocol",
+        protocol,
+        "--owner",
+        OWNER,
+        "--description",
+        "A new service",
+        "--as-of",
+        "2026-11-27",
+        *extra,
+    ]

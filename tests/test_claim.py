@@ -1,6 +1,6 @@
 """`portcheck claim`: which port it picks, what it refuses, and the file it writes.
 
-The small policy (tests/small_register.py): tcp 2000-2009 and 3000-3004 minus
+The small policy (SMALL_POLICY in tests/conftest.py): tcp 2000-2009 and 3000-3004 minus
 the reserved 2003-2004; udp 2000-2009; blocks of at most 8 ports.
 """
 
@@ -18,8 +18,17 @@ from portcheck.cli.options import protocol_name
 from portcheck.errors import Refused
 from portcheck.model import PROTOCOLS
 from portcheck.register import build_register, read_policy
-from tests.conftest import AS_OF, allocation, console_script, run, write_register
-from tests.small_register import OWNER, SMALL_POLICY, claim_args, cli
+from tests.conftest import (
+    AS_OF,
+    OWNER,
+    SMALL_POLICY,
+    allocation,
+    claim_args,
+    cli,
+    console_script,
+    run,
+    write_register,
+)
 
 NEW = "ports/new.yaml"
 RETIRED_LONG_AGO = {"status": "retired", "retired_on": "2026-03-20"}  # reclaimable since June
@@ -185,12 +194,12 @@ def test_claim_picks(
             id="unknown-scope",
         ),
         pytest.param(
-            [], ["--size", "9"], "--size 9 is more than the policy's max_range 8: PC304",
+            [], ["--size", "9"], "a block of 9 ports is more than the policy's max_range 8: PC304",
             id="size-over-max-range",
         ),
         pytest.param(
             [{}], ["--id", "held-0"],
-            "id held-0 already exists (ports/held-0.yaml); choose another with --id",
+            "id held-0 already exists (ports/held-0.yaml); choose another id",
             id="existing-id",
         ),
     ],
@@ -273,7 +282,7 @@ def test_existing_id_in_a_team_folder_is_refused(tmp_path: Path) -> None:
     code, _, err = cli(*claim_args("new", "--root", str(root)))
     assert (code, err) == (
         1,
-        "portcheck: error: id new already exists (ports/team/new.yaml); choose another with --id\n",
+        "portcheck: error: id new already exists (ports/team/new.yaml); choose another id\n",
     )
     assert not (root / NEW).exists()
 
@@ -295,10 +304,10 @@ def test_dry_run_writes_nothing(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--id", "Bad_Id"], "--id 'Bad_Id' is not a valid id"),
-        (["--id", "../escape"], "--id '../escape' is not a valid id"),
+        (["--id", "Bad_Id"], "'Bad_Id' is not a valid id"),
+        (["--id", "../escape"], "'../escape' is not a valid id"),
         (["--owner", "acme"], "the new file would not pass: PC200"),
-        (["--description", "two\nlines"], "--description must be one line of printable text"),
+        (["--description", "two\nlines"], "the description must be one line of printable text"),
         (["--protocol", "icmp"], "Invalid value for '--protocol'"),
         (["--port", "0"], "Invalid value for '--port'"),
         (["--size", "0"], "Invalid value for '--size'"),
@@ -313,14 +322,31 @@ def test_usage_errors_exit_2(tmp_path: Path, args: list[str], message: str) -> N
     assert sorted(p.name for p in (root / "ports").iterdir()) == []
 
 
-def test_broken_file_makes_ports_unknown(tmp_path: Path) -> None:
-    root = write_register(tmp_path, {"ports/broken.yaml": "port: [\n"}, policy=SMALL_POLICY)
+@pytest.mark.parametrize(
+    ("broken", "message"),
+    [
+        (
+            ["a"],
+            "ports/a.yaml does not load, so the ports it holds are unknown; "
+            "fix it first (portcheck check)",
+        ),
+        (
+            ["a", "b"],
+            "ports/a.yaml and 1 other file do not load, so the ports they hold are unknown; "
+            "fix them first (portcheck check)",
+        ),
+        (
+            ["a", "b", "c"],
+            "ports/a.yaml and 2 other files do not load, so the ports they hold are unknown; "
+            "fix them first (portcheck check)",
+        ),
+    ],
+)
+def test_broken_file_makes_ports_unknown(tmp_path: Path, broken: list[str], message: str) -> None:
+    files = {f"ports/{name}.yaml": "port: [\n" for name in broken}
+    root = write_register(tmp_path, files, policy=SMALL_POLICY)
     code, _, err = cli(*claim_args("new", "--root", str(root)))
-    assert (code, err) == (
-        1,
-        "portcheck: error: ports/broken.yaml and 0 other files do not load, so the ports they "
-        "hold are unknown; fix them first (portcheck check)\n",
-    )
+    assert (code, err) == (1, f"portcheck: error: {message}\n")
 
 
 def test_protocol_option_takes_exactly_the_models_protocols() -> None:

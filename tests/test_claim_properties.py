@@ -1,8 +1,8 @@
 """Properties of claim and free on random registers, against a port-by-port oracle.
 
-The oracle walks ports one by one with its own reading of SPEC §2 (scopes
-collide when one contains the other; every status occupies its ports) and §3
-(ranges minus reserved blocks): what interval arithmetic must agree with.
+The oracle walks ports one by one with its own reading of docs/file-format.md
+(scopes collide when one contains the other; every status occupies its ports)
+and docs/policy.md (ranges minus reserved blocks): what interval arithmetic must agree with.
 """
 
 from __future__ import annotations
@@ -12,12 +12,25 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from portcheck.actions.claim import ClaimRequest, choose, plan, write
+from portcheck.actions.free import Want, free_spans
+from portcheck.errors import Refused
 from portcheck.model import PortSpan
-from tests.conftest import allocation, run, write_register
-from tests.small_register import OWNER, SMALL_POLICY, cli
+from portcheck.register import Register, build_register, read_policy
+from tests.conftest import (
+    AS_OF,
+    OWNER,
+    SMALL_POLICY,
+    allocation,
+    claim_args,
+    cli,
+    run,
+    write_register,
+)
 
 SCOPES = ("global", "prod", "prod/eu", "prod/us", "staging")
 ALLOWED = {"tcp": [(2000, 2009), (3000, 3004)], "udp": [(2000, 2009)]}
@@ -100,12 +113,23 @@ def expand(lines: str) -> Iterator[int]:
         yield from range(int(start), int(end or start) + 1)
 
 
-def claim(root: Path, protocols: tuple[str, ...], scope: str, *extra: str) -> tuple[int, str]:
-    args = ["claim", "new", "--owner", OWNER, "--description", "New", "--scope", scope]
-    for protocol in protocols:
-        args += ["--protocol", protocol]
-    code, out, _ = cli(*args, "--as-of", "2026-11-27", "--root", str(root), *extra)
-    return code, out
+def load(root: Path) -> Register:
+    register, failed = build_register(root, read_policy(root, None), AS_OF)
+    assert failed == []
+    return register
+
+
+def request(protocols: tuple[str, ...], scope: str, port: int | None, size: int) -> ClaimRequest:
+    return ClaimRequest("new", "new", Want(protocols, (scope,)), OWNER, "New", port, size)
+
+
+def lowest_block(free: set[int], size: int) -> PortSpan | None:
+    start = next((p for p in sorted(free) if all(p + i in free for i in range(size))), None)
+    return None if start is None else PortSpan(start, start + size - 1)
+
+
+# The properties call the domain functions directly (fast enough for many examples);
+# one CLI test each below shows the commands are those functions.
 
 
 @settings(max_examples=60, deadline=None)
@@ -114,17 +138,17 @@ def test_every_claimed_block_is_the_lowest_free_and_passes_check(
     register: list[Held], want: tuple[tuple[str, ...], str], size: int
 ) -> None:
     protocols, scope = want
-    free = oracle_free(register, protocols, scope)
-    lowest = next((p for p in sorted(free) if all(p + i in free for i in range(size))), None)
+    lowest = lowest_block(oracle_free(register, protocols, scope), size)
     with tempfile.TemporaryDirectory() as folder:
         root = build(Path(folder), register)
         before = run(root)
-        code, out = claim(root, protocols, scope, "--size", str(size))
         if lowest is None:
-            assert code == 1
+            with pytest.raises(Refused):
+                plan(load(root), request(protocols, scope, None, size))
             return
-        block = PortSpan(lowest, lowest + size - 1)
-        assert (code, out) == (0, f"ports/new.yaml {block}\n")
+        claimed = plan(load(root), request(protocols, scope, None, size))
+        assert (claimed.path, claimed.block) == ("ports/new.yaml", lowest)
+        write(root, claimed)
         assert run(root) == before  # nothing new: no finding on the new file, no collision
 
 
@@ -141,10 +165,38 @@ def test_free_lists_exactly_what_claim_port_accepts(
     protocols, scope = want
     free = oracle_free(register, protocols, scope)
     with tempfile.TemporaryDirectory() as folder:
-        root = build(Path(folder), register)
-        args = [a for p in protocols for a in ("--protocol", p)]
-        code, listed, _ = cli("free", "--root", str(root), "--scope", scope, *args)
-        assert (code, set(expand(listed))) == (0, free)
-        accepted, _ = claim(root, protocols, scope, "--port", str(port), "--size", str(size))
+        loaded = load(build(Path(folder), register))
+        spans = free_spans(loaded, Want(protocols, (scope,)))
+        assert {p for span in spans for p in range(span.start, span.end + 1)} == free
         wanted = set(range(port, port + size))
-        assert accepted == (0 if wanted <= free else 1)
+        if wanted <= free:
+            assert choose(loaded, request(protocols, scope, port, size)) == PortSpan(
+                port, port + size - 1
+            )
+        else:
+            with pytest.raises(Refused):
+                choose(loaded, request(protocols, scope, port, size))
+
+
+EXAMPLE = [
+    Held(2000, 2, ("tcp",), ("prod",), "active"),
+    Held(2002, 1, ("tcp", "udp"), ("prod/eu",), "retired"),
+    Held(2005, 1, ("tcp",), ("prod/us",), "reserved"),
+]
+
+
+def test_claim_command_takes_the_lowest_free_block(tmp_path: Path) -> None:
+    lowest = lowest_block(oracle_free(EXAMPLE, ("tcp",), "prod/eu"), 2)
+    assert lowest == PortSpan(2005, 2006)
+    root = build(tmp_path, EXAMPLE)
+    before = run(root)
+    code, out, _ = cli(*claim_args("new", "--scope", "prod/eu", "--size", "2", "--root", str(root)))
+    assert (code, out) == (0, f"ports/new.yaml {lowest}\n")
+    assert run(root) == before
+
+
+def test_free_command_lists_the_free_ports(tmp_path: Path) -> None:
+    root = build(tmp_path, EXAMPLE)
+    code, out, _ = cli("free", "--root", str(root), "--scope", "prod/eu", "--protocol", "tcp")
+    assert (code, set(expand(out))) == (0, oracle_free(EXAMPLE, ("tcp",), "prod/eu"))
+    assert out == "2005-2009\n3000-3004\n"

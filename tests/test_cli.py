@@ -9,20 +9,12 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from portcheck.cli import app
 from portcheck.rules import RULES
 
-from .conftest import POLICY, allocation, console_script, write_register
+from .conftest import POLICY, allocation, cli, console_script, write_register
 
-runner = CliRunner()
 REPO = Path(__file__).resolve().parents[1]
-
-
-def invoke(*args: str) -> tuple[int, str, str]:
-    result = runner.invoke(app, list(args))
-    return result.exit_code, result.stdout, result.stderr
 
 
 @pytest.fixture
@@ -43,13 +35,13 @@ def colliding(tmp_path: Path) -> Path:
 
 
 def test_clean_register_exits_0(clean: Path) -> None:
-    code, out, err = invoke("check", "--root", str(clean), "--as-of", "2026-11-27")
+    code, out, err = cli("check", "--root", str(clean), "--as-of", "2026-11-27")
     assert (code, out) == (0, "")
-    assert err == "All checks passed (1 files).\n"
+    assert err == "All checks passed (1 file).\n"
 
 
 def test_findings_are_one_line_each_and_exit_1(colliding: Path) -> None:
-    code, out, err = invoke("check", "--root", str(colliding), "--as-of", "2026-11-27")
+    code, out, err = cli("check", "--root", str(colliding), "--as-of", "2026-11-27")
     assert code == 1
     collision = "PC400 port-collision tcp/8080 (prod/eu) also claimed by"
     assert out.splitlines() == [
@@ -61,7 +53,7 @@ def test_findings_are_one_line_each_and_exit_1(colliding: Path) -> None:
 
 
 def test_paths_only_filter_what_is_shown(colliding: Path) -> None:
-    code, out, _ = invoke(
+    code, out, _ = cli(
         "check", "--root", str(colliding), "--as-of", "2026-11-27", str(colliding / "ports/b.yaml")
     )
     assert code == 1
@@ -70,19 +62,19 @@ def test_paths_only_filter_what_is_shown(colliding: Path) -> None:
 
 def test_warnings_pass_unless_strict(tmp_path: Path) -> None:
     write_register(tmp_path, {"ports/old.yaml": allocation(service="old", review_by="2026-05-01")})
-    assert invoke("check", "--root", str(tmp_path), "--as-of", "2026-11-27")[0] == 0
-    assert invoke("check", "--root", str(tmp_path), "--as-of", "2026-11-27", "--strict")[0] == 1
+    assert cli("check", "--root", str(tmp_path), "--as-of", "2026-11-27")[0] == 0
+    assert cli("check", "--root", str(tmp_path), "--as-of", "2026-11-27", "--strict")[0] == 1
 
 
 def test_as_of_decides_the_date(tmp_path: Path) -> None:
     write_register(tmp_path, {"ports/a.yaml": allocation(service="a", review_by="2027-01-01")})
-    assert invoke("check", "--root", str(tmp_path), "--as-of", "2027-01-01")[1] == ""
-    out = invoke("check", "--root", str(tmp_path), "--as-of", "2027-01-02")[1]
+    assert cli("check", "--root", str(tmp_path), "--as-of", "2027-01-01")[1] == ""
+    out = cli("check", "--root", str(tmp_path), "--as-of", "2027-01-02")[1]
     assert " PC600 " in out
 
 
 def test_json_format(colliding: Path) -> None:
-    code, out, _ = invoke(
+    code, out, _ = cli(
         "check", "--root", str(colliding), "--as-of", "2026-11-27", "--format", "json"
     )
     report = json.loads(out)
@@ -120,7 +112,7 @@ def test_json_format(colliding: Path) -> None:
     ],
 )
 def test_usage_errors_are_one_line_and_exit_2(args: list[str]) -> None:
-    code, out, err = invoke(*args)
+    code, out, err = cli(*args)
     assert code == 2
     assert out == ""
     assert err.startswith("portcheck: error: ")
@@ -130,14 +122,14 @@ def test_usage_errors_are_one_line_and_exit_2(args: list[str]) -> None:
 def test_a_folder_without_ports_is_a_usage_error(tmp_path: Path) -> None:
     (tmp_path / "schema").mkdir()
     (tmp_path / "schema/policy.yaml").write_text(POLICY)
-    code, _, err = invoke("check", "--root", str(tmp_path))
+    code, _, err = cli("check", "--root", str(tmp_path))
     assert code == 2
     assert "no ports/ folder" in err
 
 
 def test_invalid_policy_is_a_located_usage_error(tmp_path: Path) -> None:
     write_register(tmp_path, {}, policy=POLICY.replace("max_range: 64", "max_range: lots"))
-    code, _, err = invoke("check", "--root", str(tmp_path))
+    code, _, err = cli("check", "--root", str(tmp_path))
     assert code == 2
     assert err.startswith("portcheck: error: schema/policy.yaml:14:12: ")
 
@@ -148,9 +140,9 @@ def test_policy_dir_replaces_the_register_policy(tmp_path: Path) -> None:
     files = {"ports/pg.yaml": allocation(service="pg", port=5432)}
     root = write_register(tmp_path / "head", files, policy=loosened)
     trusted = write_register(tmp_path / "base", {})
-    assert invoke("check", "--root", str(root), "--as-of", "2026-11-27")[0] == 0
+    assert cli("check", "--root", str(root), "--as-of", "2026-11-27")[0] == 0
     for policy_dir in (trusted, trusted / "schema"):
-        code, out, _ = invoke(
+        code, out, _ = cli(
             "check", "--root", str(root), "--as-of", "2026-11-27", "--policy", str(policy_dir)
         )
         assert (code, out.split()[1]) == (1, "PC301")
@@ -158,18 +150,18 @@ def test_policy_dir_replaces_the_register_policy(tmp_path: Path) -> None:
 
 def test_schema_prints_the_committed_files() -> None:
     for kind in ("allocation", "policy"):
-        code, out, _ = invoke("schema", kind)
+        code, out, _ = cli("schema", kind)
         assert code == 0
         assert out == (REPO / "schema" / f"{kind}.schema.json").read_text(encoding="utf-8")
-    assert invoke("schema")[1] == invoke("schema", "allocation")[1]
+    assert cli("schema")[1] == cli("schema", "allocation")[1]
 
 
 def test_rule_lists_and_explains_every_code() -> None:
-    code, out, _ = invoke("rule")
+    code, out, _ = cli("rule")
     assert code == 0
     assert [line.split()[0] for line in out.splitlines()] == [rule.code for rule in RULES]
     for rule in RULES:
-        code, out, _ = invoke("rule", rule.code.lower())
+        code, out, _ = cli("rule", rule.code.lower())
         assert code == 0
         assert out.startswith(f"# {rule.code} {rule.name} ({rule.severity})")
         for heading in ("## What it does", "## Why is this bad?", "## Example", "## Use instead"):
@@ -229,3 +221,56 @@ def test_terminal_output_has_excerpt_caret_and_color(colliding: Path) -> None:
     plain = _on_a_terminal(colliding, {**env, "NO_COLOR": "1"})
     assert "\033[" not in plain
     assert "  |\n2 | port: 8080\n  |       ^\n" in plain
+
+
+def test_version_is_the_installed_distributions() -> None:
+    from importlib.metadata import version
+
+    expected = (0, f"portcheck {version('portcheck')}\n", "")
+    assert cli("--version") == expected
+    done = subprocess.run(
+        [console_script(), "--version"], check=False, capture_output=True, text=True
+    )
+    assert (done.returncode, done.stdout, done.stderr) == expected
+
+
+def test_a_check_path_outside_the_root_is_one_usage_line(tmp_path: Path) -> None:
+    root = write_register(tmp_path / "register", {"ports/a.yaml": allocation(service="a")})
+    elsewhere = tmp_path / "elsewhere.yaml"
+    elsewhere.write_text(allocation(service="x"), encoding="utf-8")
+    code, out, err = cli("check", "--root", str(root), str(elsewhere))
+    assert (code, out) == (2, "")
+    assert err == (
+        f"portcheck: error: Invalid value: {elsewhere} is outside the register root {root}\n"
+    )
+
+
+def test_codeowners_who_outside_the_root_is_one_usage_line(tmp_path: Path) -> None:
+    root = write_register(tmp_path / "register", {"ports/a.yaml": allocation(service="a")})
+    elsewhere = tmp_path / "elsewhere.yaml"
+    code, out, err = cli("codeowners", "--root", str(root), "--who", str(elsewhere))
+    assert (code, out) == (2, "")
+    assert err == f"portcheck: error: Invalid value: {elsewhere} is outside the root {root}\n"
+
+
+def test_an_abort_is_one_line_and_exit_code_1(capsys: pytest.CaptureFixture[str]) -> None:
+    """typer raises Abort when input ends in the middle of a command (EOF at a prompt);
+    portcheck's command group reports it like every other error."""
+    import typer
+
+    from portcheck.cli import _Group
+
+    app = typer.Typer(cls=_Group)
+
+    @app.command()
+    def stop() -> None:
+        raise typer.Abort()
+
+    @app.command()
+    def other() -> None:
+        """A second command, so that typer keeps the group."""
+
+    with pytest.raises(SystemExit) as exited:
+        app(["stop"], prog_name="portcheck")
+    assert exited.value.code == 1
+    assert capsys.readouterr() == ("", "portcheck: error: aborted\n")

@@ -6,14 +6,11 @@ import stat
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from portcheck.cli import app
 from portcheck.codeowners.block import block_rules, escape
 
-from .conftest import allocation, located, run, write_register
+from .conftest import allocation, cli, located, run, write_register
 
-runner = CliRunner()
 CO = ".github/CODEOWNERS"
 GENERATED = (
     "# BEGIN portcheck\n"
@@ -39,9 +36,8 @@ BLOCK = (
 )
 
 
-def invoke(root: Path, *args: str) -> tuple[int, str, str]:
-    result = runner.invoke(app, ["codeowners", "--root", str(root), *args])
-    return result.exit_code, result.stdout, result.stderr
+def run_codeowners(root: Path, *args: str) -> tuple[int, str, str]:
+    return cli("codeowners", "--root", str(root), *args)
 
 
 def ownership(root: Path) -> list[tuple[str, int, int, str]]:
@@ -54,12 +50,12 @@ def root(tmp_path: Path) -> Path:
 
 
 def test_the_block_is_printed_by_default(root: Path) -> None:
-    assert invoke(root) == (0, BLOCK, "")
+    assert run_codeowners(root) == (0, BLOCK, "")
 
 
 def test_write_appends_the_block_and_makes_the_register_owned(root: Path) -> None:
     assert len(ownership(root)) == len(FILES)  # all PC501: the platform owns them
-    code, out, err = invoke(root, "--write")
+    code, out, err = run_codeowners(root, "--write")
     assert (code, out, err) == (0, "", f"{CO}: updated\n")
     assert (root / CO).read_text(encoding="utf-8") == "* @acme/platform\n\n" + BLOCK
     assert ownership(root) == []
@@ -69,21 +65,21 @@ def test_write_keeps_every_byte_outside_the_block_and_is_idempotent(root: Path) 
     before = "\ufeff# hand-written\r\n*\t@acme/platform   \r\n\r\n# BEGIN portcheck\r\n"
     after = "# END portcheck\r\n/ports/top.yaml @octocat @acme/platform # late\r\n  \r\n/x"
     (root / CO).write_bytes((before + "/stale @x\r\n" + after).encode())
-    assert invoke(root, "--check")[0] == 1
-    assert invoke(root, "--write")[0] == 0
+    assert run_codeowners(root, "--check")[0] == 1
+    assert run_codeowners(root, "--write")[0] == 0
     written = (root / CO).read_bytes()
     expected_block = BLOCK.replace("\n", "\r\n").removeprefix("# BEGIN portcheck\r\n")
     assert written == (before + expected_block.removesuffix("# END portcheck\r\n") + after).encode()
     mtime = (root / CO).stat().st_mtime_ns
-    assert invoke(root, "--write") == (0, "", f"{CO}: the portcheck block is up to date\n")
+    assert run_codeowners(root, "--write") == (0, "", f"{CO}: the portcheck block is up to date\n")
     assert (root / CO).read_bytes() == written
     assert (root / CO).stat().st_mtime_ns == mtime
-    assert invoke(root, "--check") == (0, "", f"{CO}: the portcheck block is up to date\n")
+    assert run_codeowners(root, "--check") == (0, "", f"{CO}: the portcheck block is up to date\n")
 
 
 def test_check_prints_the_diff_and_exits_1_without_writing(root: Path) -> None:
     original = (root / CO).read_bytes()
-    code, out, err = invoke(root, "--check")
+    code, out, err = run_codeowners(root, "--check")
     assert code == 1
     assert out.splitlines()[:3] == [f"--- a/{CO}", f"+++ b/{CO}", "@@ -1 +1,11 @@"]
     assert "+/ports/pay/ @acme/pay" in out.splitlines()
@@ -93,12 +89,12 @@ def test_check_prints_the_diff_and_exits_1_without_writing(root: Path) -> None:
 
 def test_write_creates_codeowners_owned_by_the_platform(tmp_path: Path) -> None:
     root = write_register(tmp_path, FILES, codeowners=None)
-    code, _, err = invoke(root, "--check")
+    code, _, err = run_codeowners(root, "--check")
     assert (code, err.splitlines()[-1]) == (
         1,
         f"{CO}: out of date; run `portcheck codeowners --write`",
     )
-    assert invoke(root, "--write") == (0, "", f"{CO}: created\n")
+    assert run_codeowners(root, "--write") == (0, "", f"{CO}: created\n")
     assert (root / CO).read_text(encoding="utf-8").endswith("\n* @acme/platform\n\n" + BLOCK)
     assert ownership(root) == []
 
@@ -106,7 +102,7 @@ def test_write_creates_codeowners_owned_by_the_platform(tmp_path: Path) -> None:
 def test_write_updates_the_copy_github_reads_and_keeps_its_mode(root: Path) -> None:
     (root / "CODEOWNERS").write_text("* @acme/platform\n", encoding="utf-8")
     (root / CO).chmod(0o640)
-    assert invoke(root, "--write")[0] == 0
+    assert run_codeowners(root, "--write")[0] == 0
     assert (root / "CODEOWNERS").read_text(encoding="utf-8") == "* @acme/platform\n"
     assert stat.S_IMODE((root / CO).stat().st_mode) == 0o640
 
@@ -123,7 +119,7 @@ def test_write_updates_the_copy_github_reads_and_keeps_its_mode(root: Path) -> N
 def test_unbalanced_markers_are_a_usage_error(root: Path, text: str, line: int) -> None:
     (root / CO).write_text(text, encoding="utf-8")
     for option in ("--write", "--check"):
-        code, out, err = invoke(root, option)
+        code, out, err = run_codeowners(root, option)
         assert (code, out) == (2, "")
         assert err.startswith(f"portcheck: error: {CO}:{line}: expected one `# BEGIN portcheck`")
     assert (root / CO).read_text(encoding="utf-8") == text
@@ -131,14 +127,14 @@ def test_unbalanced_markers_are_a_usage_error(root: Path, text: str, line: int) 
 
 def test_a_file_that_is_not_utf8_is_left_alone(root: Path) -> None:
     (root / CO).write_bytes(b"* @acme/platform\n# caf\xe9\n")
-    code, _, err = invoke(root, "--write")
+    code, _, err = run_codeowners(root, "--write")
     assert (code, err) == (2, f"portcheck: error: {CO}:2:6: not UTF-8; portcheck leaves it alone\n")
     assert (root / CO).read_bytes() == b"* @acme/platform\n# caf\xe9\n"
 
 
 def test_a_file_github_ignores_is_left_alone(root: Path) -> None:
     (root / CO).write_bytes(b"* @acme/platform\n\x00")
-    code, _, err = invoke(root, "--write")
+    code, _, err = run_codeowners(root, "--write")
     assert code == 2
     assert err.startswith(f"portcheck: error: {CO}: a binary file")
 
@@ -154,7 +150,7 @@ def test_write_refuses_what_it_cannot_write(tmp_path: Path, obstacle: str) -> No
         (root / "elsewhere").write_text("* @acme/platform\n", encoding="utf-8")
         (root / ".github").mkdir()
         (root / CO).symlink_to("../elsewhere")
-    code, out, err = invoke(root, "--write")
+    code, out, err = run_codeowners(root, "--write")
     assert (code, out) == (2, "")
     assert err.startswith(f"portcheck: error: {CO}: ")
     assert err.count("\n") == 1
@@ -164,9 +160,9 @@ def test_write_refuses_what_it_cannot_write(tmp_path: Path, obstacle: str) -> No
 
 def test_a_file_without_a_final_newline(root: Path) -> None:
     (root / CO).write_text("* @acme/platform", encoding="utf-8")
-    assert invoke(root, "--write")[0] == 0
+    assert run_codeowners(root, "--write")[0] == 0
     assert (root / CO).read_text(encoding="utf-8") == "* @acme/platform\n\n" + BLOCK
-    assert invoke(root, "--check")[0] == 0
+    assert run_codeowners(root, "--check")[0] == 0
 
 
 def test_broken_allocations_get_no_line_and_do_not_split_a_folder(tmp_path: Path) -> None:
@@ -176,7 +172,7 @@ def test_broken_allocations_get_no_line_and_do_not_split_a_folder(tmp_path: Path
         "ports/pay/no-owner.yaml": allocation(service="x", port=9000, owner=None),
     }
     root = write_register(tmp_path, files)
-    assert invoke(root)[1] == GENERATED + "/ports/ @acme/pay\n# END portcheck\n"
+    assert run_codeowners(root)[1] == GENERATED + "/ports/ @acme/pay\n# END portcheck\n"
 
 
 def test_block_rules_prefer_folders_whose_files_share_an_owner() -> None:
@@ -216,7 +212,7 @@ def test_odd_folder_names_round_trip(tmp_path: Path) -> None:
         "ports/y.yaml": allocation(service="y", port=8081),
     }
     root = write_register(tmp_path, files)
-    assert invoke(root, "--write")[0] == 0
+    assert run_codeowners(root, "--write")[0] == 0
     assert ownership(root) == []
 
 
@@ -226,7 +222,7 @@ def test_odd_folder_names_round_trip(tmp_path: Path) -> None:
 def test_who(tmp_path: Path) -> None:
     codeowners = "*  @acme/platform  # default\n/vendor/\n/ports/x/ @acme/x docs@acme.example\n"
     root = write_register(tmp_path, {}, codeowners=codeowners)
-    code, out, err = invoke(
+    code, out, err = run_codeowners(
         root, "--who", "ports/x/a.yaml", "vendor/lib.c", "./README.md", str(root / "schema/")
     )
     assert (code, err) == (0, "")
@@ -240,9 +236,13 @@ def test_who(tmp_path: Path) -> None:
 
 def test_who_without_a_matching_line_or_a_file(tmp_path: Path) -> None:
     root = write_register(tmp_path, {}, codeowners="/ports/ @acme/team\n")
-    assert invoke(root, "--who", "x") == (0, "x: unowned (no CODEOWNERS line matches)\n", "")
+    assert run_codeowners(root, "--who", "x") == (
+        0,
+        "x: unowned (no CODEOWNERS line matches)\n",
+        "",
+    )
     (root / CO).unlink()
-    code, out, err = invoke(root, "--who", "ports/a.yaml")
+    code, out, err = run_codeowners(root, "--who", "ports/a.yaml")
     assert (code, out) == (0, "ports/a.yaml: unowned (no CODEOWNERS line matches)\n")
     assert err == "portcheck: no CODEOWNERS in .github/, the root or docs/\n"
 
@@ -250,7 +250,7 @@ def test_who_without_a_matching_line_or_a_file(tmp_path: Path) -> None:
 def test_who_escapes_what_it_prints(tmp_path: Path) -> None:
     root = write_register(tmp_path, {}, codeowners="* @acme/platform\n")
     assert (
-        invoke(root, "--who", "a\x1b[2Jb")[1]
+        run_codeowners(root, "--who", "a\x1b[2Jb")[1]
         == f"a\\x1b[2Jb: @acme/platform ({CO}:1: * @acme/platform)\n"
     )
 
@@ -268,7 +268,7 @@ def test_who_escapes_what_it_prints(tmp_path: Path) -> None:
     ],
 )
 def test_usage_errors(root: Path, args: list[str]) -> None:
-    code, out, err = invoke(root, *args)
+    code, out, err = run_codeowners(root, *args)
     assert (code, out) == (2, "")
     assert err.startswith("portcheck: error: ")
     assert err.count("\n") == 1

@@ -6,9 +6,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from portcheck.cli import app
 from portcheck.finding import Severity
 
 from .conftest import (
@@ -16,6 +14,7 @@ from .conftest import (
     GIT_ENV,
     POLICY,
     allocation,
+    cli,
     commit_all,
     console_script,
     edit,
@@ -27,8 +26,6 @@ from .conftest import (
     write_register,
 )
 
-runner = CliRunner()
-
 
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
@@ -36,9 +33,8 @@ def repo(tmp_path: Path) -> Path:
     return new_repo(tmp_path / "register", {"ports/a.yaml": allocation(service="a")})
 
 
-def check(root: Path, *args: str) -> tuple[int, str, str]:
-    result = runner.invoke(app, ["check", "--root", str(root), "--as-of", "2026-11-27", *args])
-    return result.exit_code, result.stdout, result.stderr
+def check(root: Path, *args: str, as_of: str = "2026-11-27") -> tuple[int, str, str]:
+    return cli("check", "--root", str(root), "--as-of", as_of, *args)
 
 
 # PC700 renumbered ------------------------------------------------------------
@@ -111,10 +107,8 @@ def test_quarantine_is_judged_as_of_the_check_date(tmp_path: Path) -> None:
     root = new_repo(tmp_path, {"ports/old.yaml": allocation(service="old", **RETIRED_LATELY)})
     (root / "ports/old.yaml").unlink()  # not even committed: the working tree counts
     assert check(root, "--base", "main")[0] == 1
-    result = runner.invoke(
-        app, ["check", "--root", str(root), "--as-of", "2027-01-30", "--base", "main"]
-    )
-    assert result.exit_code == 0, result.stdout
+    code, out, _ = check(root, "--base", "main", as_of="2027-01-30")
+    assert code == 0, out
 
 
 def test_deleting_a_file_that_was_broken_frees_nothing(tmp_path: Path) -> None:

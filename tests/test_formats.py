@@ -13,17 +13,25 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
 from portcheck import __version__
-from portcheck.cli import app
-from portcheck.finding import Finding, Location, Severity
+from portcheck.cli.check import OutputFormat
+from portcheck.finding import Finding, Severity
 from portcheck.report import github, markdown
 from portcheck.rules import RULES
 
-from .conftest import allocation, require_corpus, run, write_register
+from .conftest import (
+    MD_ROW,
+    allocation,
+    cli,
+    files_and_bytes,
+    parse_commands,
+    require_corpus,
+    run,
+    table_cells,
+    write_register,
+)
 
-runner = CliRunner()
 GOLDEN = Path(__file__).parent / "golden"
 UPDATE = os.environ.get("PORTCHECK_UPDATE_GOLDEN") == "1"
 EPOCH = "1795737600"  # 2026-11-27T00:00:00Z
@@ -58,14 +66,17 @@ def register(tmp_path: Path) -> Path:
     return root
 
 
+@pytest.fixture(autouse=True)
+def _reproducible(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+
+
 def output(root: Path, fmt: str, *args: str) -> str:
-    result = runner.invoke(
-        app,
-        ["check", "--root", str(root), "--as-of", "2026-11-27", "--format", fmt, *args],
-        env={"SOURCE_DATE_EPOCH": EPOCH},
+    code, out, err = cli(
+        "check", "--root", str(root), "--as-of", "2026-11-27", "--format", fmt, *args
     )
-    assert result.exit_code == 1, result.stderr
-    return result.stdout
+    assert code == 1, err
+    return out
 
 
 def normalised(text: str) -> str:
@@ -150,7 +161,7 @@ def test_junit_validates_against_the_xsd(register: Path) -> None:
 
 def test_junit_has_one_case_per_file(register: Path) -> None:
     suite = ET.fromstring(output(register, "junit"))
-    cases = {case.get("name"): case for case in suite.iter("testcase")}
+    cases = {case.get("name", ""): case for case in suite.iter("testcase")}
     assert sorted(cases) == sorted(FILES)
     failed = {name for name, case in cases.items() if case.find("failure") is not None}
     assert failed == {path for path, *_, severity in EXPECTED if severity is Severity.ERROR}
@@ -170,35 +181,6 @@ def test_junit_strict_fails_warnings_too(register: Path) -> None:
     cases = {case.get("name"): case for case in suite.iter("testcase")}
     assert cases["ports/old.yaml"].find("failure") is not None
     assert cases["ports/clean.yaml"].find("failure") is None
-
-
-# The runner's parser for workflow commands (actions/runner ActionCommand.TryParseV2).
-COMMAND = re.compile(r"^::(?P<command>[a-z-]+)(?: (?P<properties>[^:]*))?::(?P<data>.*)$")
-
-
-def unescape(text: str, *, prop: bool = False) -> str:
-    pairs = [("%0D", "\r"), ("%0A", "\n")] + ([("%3A", ":"), ("%2C", ",")] if prop else [])
-    for escaped, char in [*pairs, ("%25", "%")]:
-        text = text.replace(escaped, char)
-    return text
-
-
-def parse_commands(text: str) -> list[tuple[str, dict[str, str], str]]:
-    commands = []
-    for line in text.splitlines():
-        match = COMMAND.match(line.lstrip())
-        assert match, f"not a workflow command: {line!r}"
-        properties = dict(
-            pair.split("=", 1) for pair in (match["properties"] or "").split(",") if pair
-        )
-        commands.append(
-            (
-                match["command"],
-                {key: unescape(value, prop=True) for key, value in properties.items()},
-                unescape(match["data"]),
-            )
-        )
-    return commands
 
 
 def test_github_commands_parse_back(register: Path) -> None:
@@ -238,14 +220,6 @@ def test_github_puts_the_most_telling_first_and_counts_the_rest() -> None:
 def test_github_says_nothing_more_under_the_limit() -> None:
     text = github.render([finding(i, "PC400", Severity.ERROR) for i in range(10)])
     assert "::notice" not in text
-
-
-MD_ROW = re.compile(r"^\|.*\|$")
-
-
-def table_cells(line: str) -> list[str]:
-    """Cells of a GFM table row: split on pipes that are not backslash-escaped."""
-    return re.split(r"(?<!\\)\|", line.strip())[1:-1]
 
 
 def test_markdown_tables_parse_back(register: Path) -> None:
@@ -302,44 +276,68 @@ def test_summary_stays_under_githubs_limit(tmp_path: Path) -> None:
 def test_a_full_summary_is_left_alone(register: Path, tmp_path: Path) -> None:
     summary = tmp_path / "summary.md"
     summary.write_bytes(b"x" * markdown.STEP_SUMMARY_LIMIT)
-    result = runner.invoke(
-        app, ["check", "--root", str(register), "--as-of", "2026-11-27", "--summary", str(summary)]
+    code, _, err = cli(
+        "check", "--root", str(register), "--as-of", "2026-11-27", "--summary", str(summary)
     )
-    assert result.exit_code == 1
+    assert code == 1
     assert summary.stat().st_size == markdown.STEP_SUMMARY_LIMIT
-    assert "no summary written" in result.stderr
+    assert "no summary written" in err
 
 
-def test_an_empty_summary_path_writes_nothing(register: Path) -> None:
-    result = runner.invoke(
-        app, ["check", "--root", str(register), "--as-of", "2026-11-27", "--summary", ""]
-    )
-    assert result.exit_code == 1
+def test_an_empty_summary_path_writes_nothing(
+    register: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(register)  # where a relative path would land
+    before = files_and_bytes(tmp_path)
+    code, out, _ = cli("check", "--root", str(register), "--as-of", "2026-11-27", "--summary", "")
+    assert code == 1
+    assert out == output(register, "text")  # the report itself is unchanged
+    assert files_and_bytes(tmp_path) == before
 
 
 def test_an_unwritable_summary_is_a_usage_error(register: Path, tmp_path: Path) -> None:
-    result = runner.invoke(
-        app, ["check", "--root", str(register), "--summary", str(tmp_path / "no" / "such.md")]
+    code, out, err = cli(
+        "check", "--root", str(register), "--summary", str(tmp_path / "no" / "such.md")
     )
-    assert result.exit_code == 2
-    assert result.stderr.startswith("portcheck: error: --summary ")
+    assert (code, out, err.count("\n")) == (2, "", 1)
+    assert err.startswith("portcheck: error: --summary ")
 
 
-def test_related_locations_survive_every_format() -> None:
-    collision = Finding(
-        "ports/a.yaml",
-        2,
-        7,
-        "PC400",
-        "port-collision",
-        Severity.ERROR,
-        "tcp/8080 also claimed by ports/b.yaml:2:7",
-        (Location("ports/b.yaml", 2, 7),),
-    )
-    from portcheck.report import sarif
+#: How each format shows where the other side of a collision is.
+def _related(fmt: OutputFormat, text: str) -> set[tuple[str, int, int]]:
+    if fmt is OutputFormat.JSON:
+        found = json.loads(text)["findings"]
+        return {(r["path"], r["line"], r["column"]) for f in found for r in f["related"]}
+    if fmt is OutputFormat.SARIF:
+        results = json.loads(text)["runs"][0]["results"]
+        return {
+            (
+                place["physicalLocation"]["artifactLocation"]["uri"],
+                place["physicalLocation"]["region"]["startLine"],
+                place["physicalLocation"]["region"]["startColumn"],
+            )
+            for result in results
+            for place in result["relatedLocations"]
+        }
+    if fmt is OutputFormat.GITHUB:
+        text = "\n".join(data for _, _, data in parse_commands(text))
+    if fmt is OutputFormat.JUNIT:
+        text = "\n".join(failure.text or "" for failure in ET.fromstring(text).iter("failure"))
+    if fmt is OutputFormat.MARKDOWN:
+        text = "\n".join(
+            "|".join(table_cells(line)) for line in text.splitlines() if MD_ROW.match(line)
+        )
+    places = re.findall(r"also claimed by (ports/[a-z.]+):([0-9]+):([0-9]+)", text)
+    return {(path, int(line), int(column)) for path, line, column in places}
 
-    result = json.loads(sarif.render([collision]))["runs"][0]["results"][0]
-    assert result["relatedLocations"][0]["physicalLocation"]["region"] == {
-        "startLine": 2,
-        "startColumn": 7,
+
+@pytest.mark.parametrize("fmt", list(OutputFormat))
+def test_related_locations_survive_every_format(tmp_path: Path, fmt: OutputFormat) -> None:
+    files = {
+        ".github/CODEOWNERS": CODEOWNERS,
+        "ports/a.yaml": allocation(service="a"),
+        "ports/b.yaml": allocation(service="b"),
     }
+    root = write_register(tmp_path, files)
+    both = {("ports/a.yaml", 2, 7), ("ports/b.yaml", 2, 7)}
+    assert _related(fmt, output(root, fmt.value)) == both

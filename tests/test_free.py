@@ -11,8 +11,7 @@ import pytest
 
 from portcheck.actions.free import intersect, nearest_block, subtract
 from portcheck.model import PortSpan, merge_spans
-from tests.conftest import allocation, write_register
-from tests.small_register import SMALL_POLICY, cli
+from tests.conftest import SMALL_POLICY, allocation, cli, write_register
 
 
 def spans(*pairs: tuple[int, int]) -> list[PortSpan]:

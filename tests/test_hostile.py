@@ -11,7 +11,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from lxml import etree
+from lxml import etree  # type: ignore[import-untyped]  # no stubs in the dev extras
 
 from .conftest import CORPORA, console_script, require_corpus, write_register
 

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.conftest import allocation, write_register
-from tests.small_register import cli
+from tests.conftest import allocation, cli, write_register
 
 
 def register(tmp_path: Path, graph: dict[str, list[str]]) -> Path:

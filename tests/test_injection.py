@@ -8,16 +8,12 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from portcheck.cli import app
 from portcheck.finding import Finding, Severity
 from portcheck.report import github, junit, markdown
 
-from .conftest import allocation, write_register
-from .test_formats import parse_commands, table_cells
+from .conftest import allocation, cli, parse_commands, table_cells, write_register
 
-runner = CliRunner()
 PAYLOAD = "a\n::error file=x::pwned | <b>bold</b> @here `tick` [link](https://evil.example)"
 YAML_PAYLOAD = json.dumps(PAYLOAD)  # a double-quoted YAML scalar holding a real newline
 CODEOWNERS = "* @acme/platform\n/ports/ @acme/team\n"
@@ -41,11 +37,9 @@ def hostile(tmp_path: Path) -> Path:
 
 
 def output(root: Path, fmt: str) -> str:
-    result = runner.invoke(
-        app, ["check", "--root", str(root), "--as-of", "2026-11-27", "--format", fmt]
-    )
-    assert result.exit_code == 1, result.stderr
-    return result.stdout
+    code, out, err = cli("check", "--root", str(root), "--as-of", "2026-11-27", "--format", fmt)
+    assert code == 1, err
+    return out
 
 
 def test_no_forged_annotation(hostile: Path) -> None:

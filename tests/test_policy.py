@@ -20,7 +20,7 @@ ranges:
 platform: "@acme/platform"
 """
 
-SPEC_EXAMPLE = """\
+DOCS_EXAMPLE = """\
 protocols: [tcp, udp]                 # protocols this register accepts
 ranges:                               # allocatable ranges per protocol
   tcp: ["1024-29999", "61000-64999"]
@@ -43,7 +43,7 @@ def folder_with(tmp_path: Path, text: str) -> Path:
 
 
 def test_spec_example_loads(tmp_path: Path) -> None:
-    policy = load_policy(folder_with(tmp_path, SPEC_EXAMPLE))
+    policy = load_policy(folder_with(tmp_path, DOCS_EXAMPLE))
     assert policy.allowed("tcp") == (PortSpan(1024, 29999), PortSpan(61000, 64999))
     assert policy.reserved[0].span == PortSpan(0, 1023)  # port 0 may be reserved
     assert policy.knows_scope("prod/eu")

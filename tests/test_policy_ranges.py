@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 
 from portcheck.checks import policy_ranges
-from portcheck.checks.policy_ranges import inside_one, suggestion
+from portcheck.checks.policy_ranges import inside_one
 from portcheck.model import PortSpan
+from portcheck.model.messages import did_you_mean
 from tests.conftest import POLICY, allocation, located, run, write_register
 
 PORT = ("ports/a.yaml", 2, 7)  # "port: " is line 2 of allocation()
@@ -156,5 +157,5 @@ def test_inside_one(span: PortSpan, inside: bool) -> None:
         ("zzzz", ""),
     ],
 )
-def test_suggestion(value: str, shown: str) -> None:
-    assert suggestion(value, ["global", "prod", "prod/eu", "prod/us", "staging"]) == shown
+def test_did_you_mean(value: str, shown: str) -> None:
+    assert did_you_mean(value, ["global", "prod", "prod/eu", "prod/us", "staging"]) == shown

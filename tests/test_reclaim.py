@@ -7,8 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import allocation, run, write_register
-from tests.small_register import cli
+from tests.conftest import allocation, cli, run, write_register
 
 RETIRED = {"status": "retired"}
 FILES = {

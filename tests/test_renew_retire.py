@@ -9,8 +9,7 @@ from pathlib import Path
 import pytest
 
 from portcheck.actions.edit import set_value
-from tests.conftest import allocation, run, write_register
-from tests.small_register import cli
+from tests.conftest import allocation, cli, run, write_register
 
 SVC = "ports/team/svc.yaml"
 # A comment on every line, every quoting style, block and flow lists.

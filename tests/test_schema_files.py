@@ -19,7 +19,7 @@ from tests.conftest import allocation
 
 REPO = Path(__file__).resolve().parents[1]
 
-SPEC_EXAMPLE = """\
+DOCS_EXAMPLE = """\
 # yaml-language-server: $schema=../schema/allocation.schema.json
 service: payments-api            # required; the service that listens (same id rules)
 port: 8443                       # required; integer 1-65535, or "30000-30009" (inclusive range)
@@ -68,7 +68,7 @@ def test_schema_copies_are_independent() -> None:
 
 
 def test_spec_example_passes_both() -> None:
-    doc = document(SPEC_EXAMPLE)
+    doc = document(DOCS_EXAMPLE)
     assert list(validator("allocation").iter_errors(doc.data)) == []
     assert isinstance(validate_allocation(doc), Allocation)
 
@@ -141,7 +141,7 @@ def test_valid_files_do_not_import_jsonschema() -> None:
         "import sys\n"
         "from portcheck.load import parse_document\n"
         "from portcheck.model.validate import validate_allocation\n"
-        f"doc = parse_document({SPEC_EXAMPLE.encode()!r}, 'ports/a.yaml')\n"
+        f"doc = parse_document({DOCS_EXAMPLE.encode()!r}, 'ports/a.yaml')\n"
         "validate_allocation(doc)\n"
         "assert 'jsonschema' not in sys.modules\n"
     )

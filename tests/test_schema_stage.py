@@ -188,7 +188,7 @@ def test_never_raises_and_agrees_with_the_schema(
         assert all(isinstance(f, Finding) and f.code in {"PC200", "PC201", "PC202"} for f in result)
 
 
-_HOSTILE = [
+_HOSTILE: list[object] = [
     None,
     math.nan,
     math.inf,

@@ -7,8 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import allocation, write_register
-from tests.small_register import cli
+from tests.conftest import allocation, cli, write_register
 
 # One file per status and date situation; the comment says what stale makes of it.
 FILES = {

@@ -1,4 +1,5 @@
-"""The workflows, the composite action and the pre-commit hook: linted and held to SPEC §7.
+"""The workflows, the composite action and the pre-commit hook: linted and held
+to the README's rules.
 
 zizmor (offline) and check-jsonschema's vendored GitHub schemas run on every
 file in .github/workflows/ and on action.yml; actionlint runs on GitHub's runners

@@ -178,7 +178,7 @@ class Workspace:
         return code, out, err
 
 
-def annotations(out: str) -> list[tuple[str, str, str]]:
+def annotations_in(out: str) -> list[tuple[str, str, str]]:
     found = re.findall(r"^::(\w+) file=([^,]*),.*?title=(PC\d+) ", out, re.MULTILINE)
     return [(path, code, kind) for kind, path, code in found]
 
@@ -202,7 +202,7 @@ def test_a_colliding_claim_fails_and_an_old_problem_only_warns(
     workspace.change({"ports/b.yaml": allocation(service="b", **LATER)})
     code, out, err = workspace.run(event, installed)
     assert code == 1, err
-    assert annotations(out) == [
+    assert annotations_in(out) == [
         ("ports/a.yaml", "PC400", "error"),
         ("ports/b.yaml", "PC400", "error"),
         ("ports/legacy.yaml", "PC301", "warning"),
@@ -216,13 +216,13 @@ def test_a_clean_claim_passes(workspace: Workspace, installed: Path) -> None:
     workspace.change({"ports/b.yaml": allocation(service="b", port=9000, **LATER)})
     code, out, err = workspace.run("pull_request", installed)
     assert code == 0, err
-    assert annotations(out) == [("ports/legacy.yaml", "PC301", "warning")]
+    assert annotations_in(out) == [("ports/legacy.yaml", "PC301", "warning")]
 
 
 def test_a_push_to_main_checks_everything(workspace: Workspace, installed: Path) -> None:
     code, out, _ = workspace.run("push", installed)
     assert code == 1
-    assert annotations(out) == [("ports/legacy.yaml", "PC301", "error")]
+    assert annotations_in(out) == [("ports/legacy.yaml", "PC301", "error")]
 
 
 def test_the_base_policy_judges_the_change(workspace: Workspace, installed: Path) -> None:
@@ -238,7 +238,7 @@ def test_the_base_policy_judges_the_change(workspace: Workspace, installed: Path
     )
     code, out, err = workspace.run("pull_request", installed)
     assert code == 1, err
-    assert sorted(annotations(out)) == [
+    assert sorted(annotations_in(out)) == [
         ("ports/legacy.yaml", "PC301", "error"),  # a schema/ change touches every file
         ("ports/node.yaml", "PC301", "error"),
         ("schema/policy.yaml", "PC702", "error"),
@@ -246,7 +246,8 @@ def test_the_base_policy_judges_the_change(workspace: Workspace, installed: Path
 
 
 def test_the_workflow_shape() -> None:
-    """What SPEC §7 requires of the required check, read from the YAML."""
+    """What the README (Setting up the repository on GitHub) requires of the required
+    check, read from the YAML."""
     workflow = load_workflow()
     assert set(workflow["on"]) == {"pull_request", "merge_group", "push"}
     assert workflow["on"]["push"] == {"branches": ["main"]}

@@ -60,7 +60,9 @@ def test_fast_reader_agrees_on_every_corpus_file() -> None:
         except UnicodeDecodeError:
             continue
         accepted += assert_same(text)
-    assert accepted > 50  # the example register and the plain corpus files take the fast path
+    # A floor, so that the reader cannot pass by declining everything: the example
+    # register and the plain hostile-corpus files take the fast path.
+    assert accepted >= 60
 
 
 @pytest.mark.parametrize(
@@ -195,10 +197,18 @@ def _documents(draw: st.DrawFn) -> str:
     return "\n".join(lines) + draw(st.sampled_from(["\n", ""]))
 
 
-@settings(max_examples=400, deadline=None)
-@given(_documents())
-def test_fast_reader_agrees_on_generated_documents(text: str) -> None:
-    assert_same(text)
+def test_fast_reader_agrees_on_generated_documents() -> None:
+    accepted: list[bool] = []
+
+    @settings(max_examples=400, deadline=None)
+    @given(_documents())
+    def agrees(text: str) -> None:
+        accepted.append(assert_same(text))
+
+    agrees()
+    # A floor, so that the reader cannot pass by declining everything: many generated
+    # documents are flat allocation-like YAML the fast path exists for (about 55%).
+    assert sum(accepted) >= len(accepted) * 0.4, f"{sum(accepted)} of {len(accepted)} accepted"
 
 
 def test_parse_document_strips_a_utf8_bom() -> None:
@@ -206,3 +216,10 @@ def test_parse_document_strips_a_utf8_bom() -> None:
     assert isinstance(doc, Document)
     assert doc.data == {"port": 8080}
     assert doc.value_at[("port",)] == (1, 7)
+
+
+def test_every_file_of_the_example_register_takes_the_fast_path() -> None:
+    files = sorted((REPO / "ports").rglob("*.yaml"))
+    assert len(files) >= 10
+    for path in files:
+        assert assert_same(path.read_text(encoding="utf-8")), path

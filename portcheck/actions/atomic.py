@@ -21,6 +21,7 @@ def create_exclusive(path: Path, text: str) -> None:
         os.link(temporary, path)
     finally:
         os.unlink(temporary)
+    _sync_folder(path.parent)
 
 
 def replace(path: Path, text: str) -> None:
@@ -35,6 +36,17 @@ def replace(path: Path, text: str) -> None:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temporary)
         raise
+    _sync_folder(path.parent)
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make the new name itself durable: the file's own fsync covers its content, but
+    a crash before the folder reaches the disk can still lose the link or rename."""
+    descriptor = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
 
 
 def _write_temporary(beside: Path, text: str) -> str:

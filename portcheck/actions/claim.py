@@ -59,10 +59,10 @@ def plan(register: Register, request: ClaimRequest) -> Claimed:
     """The file a claim would write; Refused or UsageError when it cannot be made."""
     path = _path(request.ident)
     if not request.description.isprintable():
-        raise UsageError("--description must be one line of printable text")
+        raise UsageError("the description must be one line of printable text")
     if request.ident in register.ids:
         held = ", ".join(register.ids[request.ident])
-        raise Refused(f"id {request.ident} already exists ({held}); choose another with --id")
+        raise Refused(f"id {request.ident} already exists ({held}); choose another id")
     _refuse_by_policy(register, request)
     block = choose(register, request)
     text = render(request, block, register)
@@ -120,7 +120,7 @@ def render(request: ClaimRequest, block: PortSpan, register: Register) -> str:
 def _path(ident: str) -> str:
     if allocation_id(ident + EXTENSION) is None:
         raise UsageError(
-            f"--id {printable(ident)} is not a valid id "
+            f"{printable(ident)} is not a valid id "
             "(lower-case letters, digits and single hyphens, at most 63 characters)"
         )
     return f"{REGISTER}/{ident}{EXTENSION}"
@@ -130,7 +130,9 @@ def _refuse_by_policy(register: Register, request: ClaimRequest) -> None:
     refuse_unknown(register.policy, request.want)
     limit = register.policy.max_range
     if request.size > limit:
-        raise Refused(f"--size {request.size} is more than the policy's max_range {limit}: PC304")
+        raise Refused(
+            f"a block of {request.size} ports is more than the policy's max_range {limit}: PC304"
+        )
 
 
 def _scalar(text: str) -> str:

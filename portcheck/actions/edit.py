@@ -21,7 +21,7 @@ from portcheck.finding import Finding
 from portcheck.load import parse_document
 from portcheck.model.validate import validate_allocation
 
-#: The field order of SPEC §2's example; a new key goes after the last one before it.
+#: The field order of docs/file-format.md's example; a new key goes after the last one before it.
 FIELD_ORDER = (
     "service",
     "port",

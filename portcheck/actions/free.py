@@ -2,7 +2,7 @@
 
 Everything is interval arithmetic over sorted, merged spans, so a search costs
 one pass over the register and never walks 65,535 ports one by one. Every
-status occupies its ports until the file is deleted (SPEC §2), so retired
+status occupies its ports until the file is deleted (docs/file-format.md), so retired
 allocations count as occupied; quarantine only decides when that file may go.
 """
 
@@ -12,10 +12,12 @@ import bisect
 import dataclasses
 from collections.abc import Iterator, Sequence
 
+from portcheck.checks.policy_ranges import inside_one, reserved_blocks
 from portcheck.errors import Refused
 from portcheck.finding import escape_controls, printable
 from portcheck.model import GLOBAL, Policy, PortSpan, merge_spans, scopes_overlap
 from portcheck.register import Entry, Register
+from portcheck.rules import OUTSIDE_RANGE, PORT_COLLISION, RESERVED_RANGE, Rule
 
 
 @dataclasses.dataclass(frozen=True)
@@ -132,17 +134,25 @@ def obstacle(register: Register, want: Want, block: PortSpan) -> str:
 def _obstacle(
     register: Register, protocol: str, scopes: Sequence[str], block: PortSpan
 ) -> str | None:
+    # The same decisions, in the same order, as the checks a claim of it would fail.
     policy = register.policy
-    for reserved in policy.reserved_for(protocol):
-        if reserved.span.intersects(block):
-            why = escape_controls(reserved.reason)
-            return f"{protocol}/{block} is reserved ({reserved.span}: {why}): PC301 reserved-range"
+    reserved_here = reserved_blocks(protocol, block, policy)
+    if reserved_here:
+        reserved = reserved_here[0]
+        why = escape_controls(reserved.reason)
+        return f"{protocol}/{block} is reserved ({reserved.span}: {why}): {_rule(RESERVED_RANGE)}"
     allowed = policy.allowed(protocol)
-    if not any(span.start <= block.start and block.end <= span.end for span in allowed):
+    if not inside_one(block, allowed):
         ranges = ", ".join(map(str, allowed)) or "none"
-        return f"{protocol}/{block} is outside the allowed ranges ({ranges}): PC300 outside-range"
+        return (
+            f"{protocol}/{block} is outside the allowed ranges ({ranges}): {_rule(OUTSIDE_RANGE)}"
+        )
     for entry in holders(register, protocol, scopes):
         if entry.allocation.span.intersects(block):
             where = ", ".join(entry.allocation.scopes)
-            return f"{protocol}/{block} is taken by {entry.path} ({where}): PC400 port-collision"
+            return f"{protocol}/{block} is taken by {entry.path} ({where}): {_rule(PORT_COLLISION)}"
     return None
+
+
+def _rule(rule: Rule) -> str:
+    return f"{rule.code} {rule.name}"

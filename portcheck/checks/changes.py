@@ -1,12 +1,12 @@
 """`check --base REF`: what a change did, the diff rules PC700-PC702, and who it blocks.
 
 The change is the working tree against REF, tracked and untracked files alike,
-because `check` reads every file on disk (SPEC §2). Old contents come from
+because `check` reads every file on disk (docs/file-format.md). Old contents come from
 `git show`, parsed and validated exactly as the register is. A finding on a
 file the change did not touch becomes a warning, so an old problem elsewhere
 never blocks an unrelated pull request; it stays an error when it points at a
 touched allocation (both sides of a collision with a new claim), and a change
-under `schema/` touches every file (SPEC §5).
+under `schema/` touches every file (README, Checking a pull request).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from portcheck.errors import UsageError
-from portcheck.finding import Finding, Location, Severity, printable
+from portcheck.finding import Finding, Location, Severity, plural, printable
 from portcheck.load import EXTENSION, REGISTER, allocation_id, parse_document
 from portcheck.model import Allocation
 from portcheck.model.dates import reclaimable_on
@@ -195,7 +195,7 @@ def _together(change: Change) -> Iterator[Finding]:
     schema = sorted(path for path in change.touched if _under(path, SCHEMA))
     ports = [path for path in change.touched if _under(path, REGISTER)]
     if schema and ports:
-        count = f"{len(ports)} file{'s' if len(ports) > 1 else ''}"
+        count = plural(len(ports), "file")
         yield POLICY_AND_ALLOCATIONS_TOGETHER.finding(
             Location(POLICY_PATH),
             f"this change edits {', '.join(schema)} and {count} under {REGISTER}/: "
@@ -204,7 +204,7 @@ def _together(change: Change) -> Iterator[Finding]:
 
 
 def downgrade(findings: Iterable[Finding], change: Change) -> list[Finding]:
-    """Errors the change is not involved in become warnings (SPEC §5, `--base`)."""
+    """Errors the change is not involved in become warnings (README, Checking a pull request)."""
     return [
         finding
         if finding.severity is Severity.WARNING or change.involves(finding)

@@ -1,11 +1,12 @@
 """PC400 port-collision: two allocations claim one port in overlapping scopes.
 
 Two allocations collide when they share a protocol, their port sets intersect,
-and one scope contains the other (SPEC §2). Every status occupies its ports,
-``retired`` included. Detection is a sort-and-sweep over intervals per protocol
-(STYLE.md: never all pairs). The active set is indexed by scope, so a new claim
-meets only the active claims its scope overlaps: many allocations of one port
-in sibling scopes (``site-1`` ... ``site-n``) cost O(n), not O(n²).
+and one scope contains the other (docs/file-format.md, Scopes and collisions).
+Every status occupies its ports, ``retired`` included. Detection is a
+sort-and-sweep over intervals per protocol, never all pairs. The active set is
+indexed by scope, so a new claim meets only the active claims its scope
+overlaps: many allocations of one port in sibling scopes (``site-1`` ...
+``site-n``) cost O(n), not O(n²).
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 Ids come from every file on disk with a valid name, broken or not, because an
 id is ambiguous whether or not the other file parses. A file that failed
-loading gets no finding but its own (SPEC §4); it still shows as related.
+loading gets no finding but its own (README, Rules); it still shows as related.
 """
 
 from __future__ import annotations

@@ -8,8 +8,8 @@ GitHub ignores), and the files that decide the rules (CODEOWNERS, `.github/`,
 `schema/`, `portcheck/`) must be owned by the policy's `platform` owner
 (PC502), or whoever owns them can approve their own loosening of the rules.
 
-Only allocations that passed the schema stage are looked at (SPEC §4: a file
-that fails loading gets nothing else), and an unowned file gets PC500 alone.
+Only allocations that passed the schema stage are looked at (README, Rules: a
+file that fails loading gets nothing else), and an unowned file gets PC500 alone.
 """
 
 from __future__ import annotations

@@ -2,17 +2,17 @@
 
 PC300 outside-range, PC301 reserved-range, PC302 protocol-not-allowed,
 PC303 unknown-scope, PC304 range-too-large. Only the most specific finding is
-reported for a protocol (SPEC §4): a protocol the policy does not accept gets
+reported for a protocol (docs/policy.md): a protocol the policy does not accept gets
 PC302 alone, a reserved port gets PC301 and not also PC300.
 """
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterator, Sequence
 
 from portcheck.finding import Finding, Location, printable
 from portcheck.model import GLOBAL, Policy, PortSpan, Reserved
+from portcheck.model.messages import did_you_mean
 from portcheck.register import Entry, Register
 from portcheck.rules import (
     OUTSIDE_RANGE,
@@ -102,29 +102,8 @@ def scope_findings(entry: Entry, policy: Policy) -> Iterator[Finding]:
     for index, scope in enumerate(entry.allocation.scopes):
         if not policy.knows_scope(scope):
             known = [GLOBAL, *(scope for scope in policy.scopes if scope != GLOBAL)]
+            guess = did_you_mean(scope, known)
             yield UNKNOWN_SCOPE.finding(
                 item_location(entry, "scope", index),
-                f"scope {printable(scope)} is not in the policy's scopes{suggestion(scope, known)}",
+                f"scope {printable(scope)} is not in the policy's scopes{guess}",
             )
-
-
-def suggestion(value: str, choices: Sequence[str]) -> str:
-    """`` (did you mean 'x'?)`` for the closest choice, or nothing."""
-    best = closest(value, choices)
-    return f" (did you mean {printable(best)}?)" if best is not None else ""
-
-
-def closest(value: str, choices: Sequence[str]) -> str | None:
-    """The most similar choice above difflib's cutoff. Among equals the one with the
-    same letters wins, so a transposition (``prod/ue`` -> ``prod/eu``) beats a
-    substitution (``prod/us``)."""
-    close = difflib.get_close_matches(value, choices, n=5)
-    return max(
-        close,
-        key=lambda choice: (similarity(value, choice), similarity(sorted(value), sorted(choice))),
-        default=None,
-    )
-
-
-def similarity(a: Sequence[str], b: Sequence[str]) -> float:
-    return difflib.SequenceMatcher(None, a, b).ratio()

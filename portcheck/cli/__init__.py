@@ -16,7 +16,7 @@ import typer
 from typer.core import TyperGroup
 
 from portcheck import __version__
-from portcheck.cli import audit, catalogue, check, lifecycle, ownership
+from portcheck.cli import audit, catalogue, check, claims, ownership
 from portcheck.errors import PortcheckError
 
 
@@ -71,9 +71,9 @@ def _main(
 
 
 app.command()(check.check)
-app.command()(lifecycle.claim)
-app.command()(lifecycle.renew)
-app.command()(lifecycle.retire)
+app.command()(claims.claim)
+app.command()(claims.renew)
+app.command()(claims.retire)
 app.command()(audit.free)
 app.command()(audit.stale)
 app.command()(audit.reclaim)

@@ -1,6 +1,6 @@
 """free, stale, reclaim, impact: what the register holds, and clearing out what is stale.
 
-claim, renew and retire live in :mod:`portcheck.cli.lifecycle`.
+claim, renew and retire live in :mod:`portcheck.cli.claims`.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""`portcheck codeowners`: CODEOWNERS as the approval step (SPEC §5)."""
+"""`portcheck codeowners`: CODEOWNERS as the approval step (README, same title)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ import typer
 
 from portcheck.cli.options import PolicyOption, RootOption, resolve_root
 from portcheck.errors import UsageError
-from portcheck.finding import escape_controls
+from portcheck.finding import escape_controls, line_column
 
 STARTER = """\
 # Code owners: GitHub requests a review from the owners of the last matching line.
@@ -107,8 +107,7 @@ def _read(root: Path, target: str) -> str:
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as error:
-        line = data.count(b"\n", 0, error.start) + 1
-        column = error.start - data.rfind(b"\n", 0, error.start)
+        line, column = line_column(data, error.start)
         raise UsageError(
             f"{target}:{line}:{column}: not UTF-8; portcheck leaves it alone"
         ) from None

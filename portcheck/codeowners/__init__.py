@@ -1,5 +1,6 @@
 """CODEOWNERS read exactly as GitHub reads it: where the file is, which lines count,
-and who owns a path (SPEC §5 `codeowners`, rules PC500-PC502).
+and who owns a path (README, CODEOWNERS as the approval step;
+rules PC500-PC502).
 
 Pipeline: ``source`` finds and reads the file, ``parse`` turns lines into rules
 and problems, ``pattern`` compiles each pattern, ``ruleset`` answers "who owns

@@ -1,7 +1,7 @@
 """The generated CODEOWNERS block: each allocation's `owner` as the file's code owner.
 
 The block sits between `# BEGIN portcheck` and `# END portcheck` (appended at
-the end when absent, SPEC §5) and is the only part of CODEOWNERS portcheck
+the end when absent) and is the only part of CODEOWNERS portcheck
 ever writes. A folder whose allocations all share one owner is one line
 (`/ports/payments/ @acme/payments`); otherwise each file gets its own. Being
 last in the file, the block wins over earlier lines for the paths it names

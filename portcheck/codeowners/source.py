@@ -14,14 +14,16 @@ from pathlib import Path
 
 from portcheck.codeowners.parse import LineProblem, parse
 from portcheck.codeowners.ruleset import Ruleset
+from portcheck.finding import line_column
 
 #: In GitHub's search order; the name is case-sensitive, as on GitHub.
 LOCATIONS = (".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS")
 #: "CODEOWNERS files must be under 3 MB in size" (GitHub docs). Read as decimal
 #: megabytes: a file GitHub might ignore is never taken as working.
 MAX_BYTES = 3_000_000
-#: Folders whose files decide the rules (SPEC §3 `platform`), each with the file
-#: that matters most there: it is checked even before it exists.
+#: Folders whose files decide the rules (owned by the policy's `platform`,
+#: docs/policy.md), each with the file that matters most there: it is checked
+#: even before it exists.
 PROTECTED = {
     ".github": ".github/workflows/portcheck.yml",
     "schema": "schema/policy.yaml",
@@ -76,9 +78,7 @@ def read(file: Path) -> tuple[Ruleset, tuple[LineProblem, ...], bool]:
 def _binary(data: bytes) -> LineProblem:
     """At the first NUL byte: a file with one is binary, and one finding says so."""
     nul = data.index(b"\0")
-    start = data.rfind(b"\n", 0, nul) + 1
-    column = len(data[start:nul].decode("utf-8", "replace")) + 1
-    return LineProblem(data.count(b"\n", 0, nul) + 1, column, "a binary file (NUL bytes)")
+    return LineProblem(*line_column(data, nul), "a binary file (NUL bytes)")
 
 
 def _unreadable(file: Path) -> str | None:

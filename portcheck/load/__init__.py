@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from portcheck.finding import Finding, Location, printable
+from portcheck.finding import Finding, Location, line_column, printable
 from portcheck.load.document import Document
 from portcheck.load.fast import parse_fast
 from portcheck.load.strict import parse_strict
@@ -19,7 +19,7 @@ ID_MAX = 63
 MAX_BYTES = 64 * 1024
 REGISTER = "ports"
 EXTENSION = ".yaml"
-#: Files that may sit beside allocations (SPEC §2).
+#: Files that may sit beside allocations (docs/file-format.md).
 BESIDE = frozenset({".gitkeep", "README.md"})
 _ID = re.compile(ID_PATTERN)
 
@@ -120,6 +120,4 @@ def _decode(data: bytes, path: str) -> str | Finding:
 
 
 def _byte_location(data: bytes, offset: int, path: str) -> Location:
-    line_start = data.rfind(b"\n", 0, offset) + 1
-    column = len(data[line_start:offset].decode("utf-8", "replace")) + 1
-    return Location(path, data.count(b"\n", 0, offset) + 1, column)
+    return Location(path, *line_column(data, offset))

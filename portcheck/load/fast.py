@@ -38,7 +38,8 @@ _UNUSUAL = re.compile(
     "[^\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]"
 )
 
-Scalar1 = tuple[object, Scalar]
+#: A scalar's value and how it was written.
+ParsedScalar = tuple[object, Scalar]
 
 
 def parse_fast(text: str, path: str) -> Document | None:
@@ -95,7 +96,7 @@ def _put(doc: Document, key: str, raw: str, at: tuple[int, int]) -> bool:
     return True
 
 
-def _scalar(raw: str) -> Scalar1 | None:
+def _scalar(raw: str) -> ParsedScalar | None:
     """A one-line scalar, with an optional trailing comment."""
     first = raw[0]
     if first == '"':

@@ -1,6 +1,6 @@
 """The strict YAML reader: ruamel.yaml's event stream, folded into a Document.
 
-Working on events rather than composed nodes lets every SPEC §2 strictness
+Working on events rather than composed nodes lets every strictness
 rule fire while streaming: an alias is refused before anything could expand
 (billion laughs), nesting stops at depth 32 before any recursion, a second
 document stops the read. Nothing is constructed, so no tag can run code.
@@ -16,7 +16,7 @@ from ruamel.yaml import events as ev
 from ruamel.yaml.error import MarkedYAMLError
 from ruamel.yaml.reader import ReaderError
 
-from portcheck.finding import Finding, Location, printable
+from portcheck.finding import Finding, Location, line_column, printable, printable_text
 from portcheck.load.document import Document, NodePath, Scalar, ScalarStyle
 from portcheck.load.scalars import resolve_plain
 from portcheck.rules import YAML_DUPLICATE_KEY, YAML_SYNTAX, YAML_UNSAFE
@@ -32,7 +32,7 @@ _STYLES: dict[str | None, ScalarStyle] = {
 }
 
 
-class _Refused(Exception):
+class _Stop(Exception):
     """A strictness rule fired; carries the finding."""
 
     def __init__(self, finding: Finding) -> None:
@@ -56,9 +56,9 @@ class _Builder:
         self.documents = 0
         self.root: object = _MISSING
 
-    def refuse(self, at: tuple[int, int], message: str) -> _Refused:
+    def refuse(self, at: tuple[int, int], message: str) -> _Stop:
         """Stop reading: the file uses YAML that allocation files must not (PC102)."""
-        return _Refused(YAML_UNSAFE.finding(Location(self.doc.path, *at), message))
+        return _Stop(YAML_UNSAFE.finding(Location(self.doc.path, *at), message))
 
     def feed(self, event: Any, text: str) -> None:
         at = (event.start_mark.line + 1, event.start_mark.column + 1)
@@ -84,7 +84,7 @@ class _Builder:
 
     def check_node(self, event: Any, at: tuple[int, int]) -> None:
         if event.anchor is not None:
-            raise self.refuse(at, f"anchors are not allowed (&{printable(event.anchor)[1:-1]})")
+            raise self.refuse(at, f"anchors are not allowed (&{printable_text(event.anchor)})")
         if event.tag is not None and str(event.tag) != "!":
             raise self.refuse(at, f"tags are not allowed ({printable(str(event.tag))})")
 
@@ -107,7 +107,7 @@ class _Builder:
             raise self.refuse(at, "merge keys (<<) are not allowed: write the keys out")
         first = frame.seen.get(text)
         if first is not None:
-            raise _Refused(
+            raise _Stop(
                 YAML_DUPLICATE_KEY.finding(
                     Location(self.doc.path, *at),
                     f"duplicate key {printable(text)} (first at line {first[0]})",
@@ -174,12 +174,12 @@ def parse_strict(text: str, path: str) -> Document | Finding:
         # raises NotImplementedError on some comment layouts of the YAML test suite).
         for event in YAML(typ="safe", pure=True).parse(text):
             builder.feed(event, text)
-    except _Refused as refused:
+    except _Stop as refused:
         return refused.finding
     except MarkedYAMLError as error:
         return _syntax_finding(path, error)
     except ReaderError as error:
-        at = _offset_at(text, error.position)
+        at = line_column(text, error.position)
         message = f"character {printable(chr(error.character))} is not allowed in YAML"
         return YAML_UNSAFE.finding(Location(path, *at), message)
     except Exception as error:
@@ -195,12 +195,7 @@ def _syntax_finding(path: str, error: MarkedYAMLError) -> Finding:
     problem = error.problem or error.context or "invalid YAML"
     if error.context and error.problem:
         problem = f"{problem} ({error.context})"
-    return YAML_SYNTAX.finding(Location(path, *at), printable(problem, 200)[1:-1])
-
-
-def _offset_at(text: str, offset: int) -> tuple[int, int]:
-    line = text.count("\n", 0, offset) + 1
-    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
+    return YAML_SYNTAX.finding(Location(path, *at), printable_text(problem, 200))
 
 
 def _directive_at(text: str) -> tuple[int, int]:

@@ -88,7 +88,8 @@ def as_tuple(value: Any) -> tuple[Any, ...]:
 
 
 def scope_contains(outer: str, inner: str) -> bool:
-    """True when ``outer`` is ``inner``, one of its ancestors, or global (SPEC §2)."""
+    """True when ``outer`` is ``inner``, one of its ancestors, or global
+    (docs/file-format.md, Scopes and collisions)."""
     return outer in (GLOBAL, inner) or inner.startswith(outer + "/")
 
 
@@ -192,7 +193,7 @@ class Reserved(BaseModel):
 
 
 class Policy(BaseModel):
-    """schema/policy.yaml: what the register accepts (SPEC §3)."""
+    """schema/policy.yaml: what the register accepts (docs/policy.md)."""
 
     model_config = ConfigDict(strict=True, extra="forbid", frozen=True, title="portcheck policy")
 

@@ -24,7 +24,7 @@ def add_days(day: dt.date, days: int) -> dt.date:
 
 
 def review_due(allocation: Allocation, policy: Policy) -> dt.date:
-    """``review_by``, or ``allocated`` plus the policy's ``review_days`` (SPEC §2)."""
+    """``review_by``, or ``allocated`` plus the policy's ``review_days`` (docs/file-format.md)."""
     if allocation.review_by is not None:
         return allocation.review_by
     return add_days(allocation.allocated, policy.review_days)

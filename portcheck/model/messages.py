@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import difflib
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from portcheck.finding import printable
+from portcheck.finding import escape_char, printable, printable_text
 from portcheck.load import ID_PATTERN
 from portcheck.load.document import NodePath
 from portcheck.model import DATE_PATTERN, OWNER_PATTERN, RANGE_PATTERN, SCOPE_PATTERN
@@ -165,7 +165,7 @@ def _complaint(error: ValidationError) -> str:
             return f"is longer than {limit} characters"
         case "minItems":
             return "must not be an empty list"
-    return printable(error.message, 160)[1:-1]  # no keyword portcheck's schemas use
+    return printable_text(error.message, 160)  # no keyword portcheck's schemas use
 
 
 def _expectation(error: ValidationError) -> str:
@@ -179,7 +179,7 @@ def _expectation(error: ValidationError) -> str:
             return "a calendar date" if limit == "date" else f"a valid {limit}"
         case "pattern":
             return pattern_meaning(limit)
-    return printable(error.message, 160)[1:-1]  # no keyword portcheck's schemas use
+    return printable_text(error.message, 160)  # no keyword portcheck's schemas use
 
 
 def pattern_meaning(pattern: str) -> str:
@@ -239,20 +239,33 @@ def unknown_field_message(key: object, known: Iterable[str]) -> str:
     Cyrillic 'o' (U+043E) or a zero-width space must be visible, not just "wrong".
     """
     text = str(key)
-    shown = printable("".join(ch if ch.isascii() else _escape(ch) for ch in text))
-    guess = suggestion(text, known)
-    return f"unknown field {shown}" + (f" (did you mean '{guess}'?)" if guess else "")
+    shown = printable("".join(ch if ch.isascii() else escape_char(ch) for ch in text))
+    return f"unknown field {shown}{did_you_mean(text, known)}"
+
+
+def did_you_mean(key: object, known: Iterable[str]) -> str:
+    """`` (did you mean 'x'?)`` for the name ``key`` most likely misspells, or nothing."""
+    guess = suggestion(key, known)
+    return f" (did you mean {printable(guess)}?)" if guess is not None else ""
 
 
 def suggestion(key: object, known: Iterable[str]) -> str | None:
-    """The known name ``key`` most likely misspells, if any; compared after NFKC
-    and without invisible format characters, so a zero-width space still matches."""
+    """The known name ``key`` most likely misspells, if any (difflib's ratio, cutoff 0.6).
+
+    Compared after NFKC and without invisible format characters, so a zero-width
+    space still matches. Among equally close names the one with the same letters
+    wins, so a transposition (``prod/ue`` -> ``prod/eu``) beats a substitution
+    (``prod/us``).
+    """
     text = unicodedata.normalize("NFKC", str(key))
     folded = "".join(ch for ch in text if unicodedata.category(ch) != "Cf").lower()
-    guesses = difflib.get_close_matches(folded, list(known), n=1, cutoff=0.6)
-    return guesses[0] if guesses else None
+    close = difflib.get_close_matches(folded, list(known), n=5)
+    return max(
+        close,
+        key=lambda name: (_similarity(folded, name), _similarity(sorted(folded), sorted(name))),
+        default=None,
+    )
 
 
-def _escape(ch: str) -> str:
-    code = ord(ch)
-    return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
+def _similarity(a: Sequence[str], b: Sequence[str]) -> float:
+    return difflib.SequenceMatcher(None, a, b).ratio()

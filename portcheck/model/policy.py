@@ -1,4 +1,4 @@
-"""schema/policy.yaml: find it, read it, validate it, or stop with exit code 2 (SPEC §3).
+"""schema/policy.yaml: find it, read it, validate it, or stop with exit code 2 (docs/policy.md).
 
 An invalid policy is a configuration error, not a finding: no allocation can
 be judged without it. The first problem (in file order) is reported as one
@@ -32,16 +32,15 @@ POLICY_FILE = "policy.yaml"
 
 
 def resolve_policy_dir(root: Path, option: Path | None) -> Path:
-    """The folder holding policy.yaml: ``root/schema`` by default; with ``--policy
-    DIR``, DIR itself (a trusted copy of schema/) or DIR/schema (a checkout root)."""
+    """The folder holding policy.yaml: ``root/schema`` by default; given a
+    folder, that folder itself (a trusted copy of schema/) or its schema/ (a checkout root)."""
     if option is None:
         return root / "schema"
     for candidate in (option, option / "schema"):
         if (candidate / POLICY_FILE).exists():
             return candidate
     raise UsageError(
-        f"--policy {option}: found neither {option / POLICY_FILE} "
-        f"nor {option / 'schema' / POLICY_FILE}"
+        f"{option}: found neither {option / POLICY_FILE} nor {option / 'schema' / POLICY_FILE}"
     )
 
 

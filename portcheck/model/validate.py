@@ -11,13 +11,13 @@ allocations that passed it.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from typing import Any, TypeVar, get_args
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from portcheck.finding import Finding, Location, printable
+from portcheck.finding import Finding, Location, printable, printable_text
 from portcheck.load.document import Document, NodePath
-from portcheck.model import PORT_MAX, Allocation, Status
+from portcheck.model import PORT_MAX, Allocation
 from portcheck.model.ambiguous import DECIMAL, ambiguous_number
 from portcheck.model.consistency import consistency_problems
 from portcheck.model.messages import (
@@ -34,8 +34,6 @@ from portcheck.rules import AMBIGUOUS_NUMBER, SCHEMA, UNKNOWN_FIELD, Rule
 
 M = TypeVar("M", bound=BaseModel)
 FIELDS = frozenset(Allocation.model_fields)
-STATUSES: tuple[str, ...] = get_args(Status)
-DATED = ("review_by", "expires", "retired_on")
 
 
 def validate_allocation(doc: Document) -> Allocation | list[Finding]:
@@ -161,7 +159,7 @@ def _pydantic_complaint(error: dict[str, Any], value: object) -> str:
         return "holds a lone surrogate, which is not Unicode text"
     if error["type"] in _PYDANTIC_TYPES:  # strict mode: 365.0 is not an integer
         return f"must be {_PYDANTIC_TYPES[error['type']]}, not {kind_of(value)}"
-    return printable(str(error["msg"]), 160)[1:-1].replace("Input", "value", 1)
+    return printable_text(str(error["msg"]), 160).replace("Input", "value", 1)
 
 
 def _resolvable(data: object, loc: Iterable[object]) -> tuple[NodePath, object]:

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 
-from portcheck.finding import Finding, Severity, escape_controls
+from portcheck.finding import Finding, Severity, escape_controls, plural
 from portcheck.rules import RULES
 
 #: Annotations GitHub shows per type per step.
@@ -63,7 +63,7 @@ def _hidden(ranked: Sequence[Finding]) -> str:
     over = {kind: counts[kind] - SHOWN_PER_TYPE for kind in _RANK if counts[kind] > SHOWN_PER_TYPE}
     if not over:
         return ""
-    parts = [f"{count} more {kind}{'s' if count > 1 else ''}" for kind, count in over.items()]
+    parts = [plural(count, f"more {kind}") for kind, count in over.items()]
     return (
         f"{' and '.join(parts)} than GitHub shows as annotations "
         f"({SHOWN_PER_TYPE} per type per step): the log above and the step summary list them all"

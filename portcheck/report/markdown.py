@@ -18,7 +18,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 
-from portcheck.finding import Finding, Severity, escape_controls, severity_counts
+from portcheck.finding import Finding, Severity, escape_controls, plural, severity_counts
 from portcheck.rules import BY_CODE
 
 #: GitHub's limit for one step's summary (`$GITHUB_STEP_SUMMARY`).
@@ -57,7 +57,7 @@ def render(findings: Sequence[Finding], files: int, *, budget: int | None = None
     room = None if budget is None else budget - _size(head) - _RESERVE
     files_block, room = _table(_FILE_HEAD, _file_rows(findings), room, "files")
     rows, room = _table(_FINDING_HEAD, [_finding_row(f) for f in findings], room, "findings")
-    count = _plural(len(findings), "finding")
+    count = plural(len(findings), "finding")
     details = f"\n<details><summary>{count}</summary>\n\n{rows}\n</details>\n"
     return head + "\n" + files_block + details
 
@@ -65,10 +65,10 @@ def render(findings: Sequence[Finding], files: int, *, budget: int | None = None
 def _headline(findings: Sequence[Finding], files: int) -> str:
     errors, warnings = severity_counts(findings)
     if not findings:
-        return f"## portcheck\n\nAll checks passed ({_plural(files, 'file')}).\n"
+        return f"## portcheck\n\nAll checks passed ({plural(files, 'file')}).\n"
     return (
-        f"## portcheck\n\n**{_plural(errors, 'error')}** and {_plural(warnings, 'warning')} "
-        f"in {_plural(files, 'file')}.\n"
+        f"## portcheck\n\n**{plural(errors, 'error')}** and {plural(warnings, 'warning')} "
+        f"in {plural(files, 'file')}.\n"
     )
 
 
@@ -119,7 +119,3 @@ def _table(head: str, rows: Sequence[str], room: int | None, noun: str) -> tuple
 
 def _size(text: str) -> int:
     return len(text.encode("utf-8", "surrogatepass"))
-
-
-def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}{'' if count == 1 else 's'}"

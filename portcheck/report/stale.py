@@ -11,7 +11,7 @@ import datetime as dt
 import json
 from typing import NamedTuple
 
-from portcheck.finding import Finding, escape_controls
+from portcheck.finding import Finding, escape_controls, plural
 from portcheck.report.markdown import escape
 from portcheck.rules import EXPIRED, RECLAIMABLE, REVIEW_OVERDUE
 
@@ -54,13 +54,9 @@ def summary(report: StaleReport) -> str:
         return f"Nothing is stale as of {report.as_of}."
     owners = len(report.by_owner())
     return (
-        f"{_count(len(report.items), 'stale item')} for {_count(owners, 'owner')} "
+        f"{plural(len(report.items), 'stale item')} for {plural(owners, 'owner')} "
         f"as of {report.as_of}."
     )
-
-
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 
 
 def render_text(report: StaleReport) -> str:

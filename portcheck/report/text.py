@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from portcheck.finding import Finding, Severity, escape_controls, severity_counts
+from portcheck.finding import Finding, Severity, escape_controls, plural, severity_counts
 
 _RED, _YELLOW, _BOLD, _DIM, _RESET = "\033[31m", "\033[33m", "\033[1m", "\033[2m", "\033[0m"
 
@@ -46,11 +46,8 @@ def _excerpt(finding: Finding, line: str, color: bool) -> str:
 def summary(findings: Sequence[Finding], files: int) -> str:
     errors, warnings = severity_counts(findings)
     if not findings:
-        return f"All checks passed ({files} files).\n"
+        return f"All checks passed ({plural(files, 'file')}).\n"
     return (
-        f"Found {_plural(errors, 'error')} and {_plural(warnings, 'warning')} in {files} files.\n"
+        f"Found {plural(errors, 'error')} and {plural(warnings, 'warning')} "
+        f"in {plural(files, 'file')}.\n"
     )
-
-
-def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}{'' if count == 1 else 's'}"

@@ -6,6 +6,7 @@ free, stale, reclaim and impact live in :mod:`portcheck.cli.audit`.
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 from typing import Annotated
 
 import typer
@@ -21,6 +22,7 @@ from portcheck.cli.options import (
     protocol_name,
     warn,
 )
+from portcheck.finding import Finding, plural
 
 
 def claim(
@@ -70,10 +72,7 @@ def claim(
 
     register, broken = load(root, policy, as_of)
     if broken:
-        raise Refused(
-            f"{broken[0].path} and {len(broken) - 1} other files do not load, so the ports they "
-            "hold are unknown; fix them first (portcheck check)"
-        )
+        raise Refused(_unknown_ports(broken))
     want = Want(tuple(protocol), tuple(scope or ("global",)))
     request = claiming.ClaimRequest(ident or service, service, want, owner, description, port, size)
     claimed = claiming.plan(register, request)
@@ -144,3 +143,16 @@ def retire(
     clients = [dependent.entry.id for dependent in dependents(register, ident)]
     if clients:
         warn(f"still depended on by {', '.join(clients)} (portcheck impact {ident})")
+
+
+def _unknown_ports(broken: Sequence[Finding]) -> str:
+    first = min(broken).path  # the walk's order is the file system's; the message is stable
+    if len(broken) == 1:
+        return (
+            f"{first} does not load, so the ports it holds are unknown; "
+            "fix it first (portcheck check)"
+        )
+    return (
+        f"{first} and {plural(len(broken) - 1, 'other file')} do not load, so the "
+        "ports they hold are unknown; fix them first (portcheck check)"
+    )
