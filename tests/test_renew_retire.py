@@ -170,7 +170,8 @@ def test_a_file_that_fails_the_schema_is_not_edited(tmp_path: Path) -> None:
     assert cli("renew", "svc", "--root", str(root)) == (
         1,
         "",
-        f"portcheck: error: {SVC} does not pass the schema; fix it first (portcheck check)\n",
+        f"portcheck: error: {SVC}:1:1: PC200 'allocated' is a required field; "
+        "fix it first (portcheck check)\n",
     )
 
 

@@ -62,12 +62,15 @@ def codeowners_command(
     if who:
         _who(top, paths or [])
         return
+    if write:
+        from portcheck.actions.lock import register_lock
+
+        with register_lock(top):
+            _write(top, *_updated(top, policy))
+        return
     target, current, updated = _updated(top, policy)
     if check:
         raise typer.Exit(_check(target, current, updated))
-    if write:
-        _write(top / target, target, current, updated)
-        return
     from portcheck.codeowners.block import find_block
 
     lines = updated.split("\n")
@@ -135,15 +138,27 @@ def _lines(text: str) -> list[str]:
     return [part + "\n" for part in parts[:-1]] + ([parts[-1]] if parts[-1] else [])
 
 
-def _write(path: Path, target: str, current: str | None, updated: str) -> None:
+def _write(root: Path, target: str, current: str | None, updated: str) -> None:
     from portcheck.actions import atomic
+    from portcheck.codeowners.source import symlinked_folder
 
     if current == updated:
         print(f"{target}: the portcheck block is up to date", file=sys.stderr)
         return
+    link = symlinked_folder(root, target)
+    if link is not None:
+        raise UsageError(
+            f"{link}/ is a symlink: GitHub does not follow it; portcheck writes no file there"
+        )
+    path = root / target
+    expected = None if current is None else current.encode("utf-8", "surrogateescape")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        atomic.replace(path, updated)
+        atomic.replace(path, updated, expected=expected)
+    except atomic.ChangedUnderneath:
+        raise UsageError(
+            f"{target} changed while portcheck updated it; not written, run again"
+        ) from None
     except OSError as error:
         raise UsageError(f"{target}: cannot write it ({error.strerror})") from None
     print(f"{target}: {'updated' if current is not None else 'created'}", file=sys.stderr)

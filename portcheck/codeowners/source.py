@@ -51,6 +51,11 @@ def load_codeowners(root: Path) -> Codeowners:
     if not found:
         return Codeowners(path=None, protected=protected_files(root, None))
     path, ignored = found[0], tuple(found[1:])
+    link = symlinked_folder(root, path)
+    if link is not None:
+        reason = f"{link}/ is a symlink: GitHub reads the link itself, not the folder it points to"
+        protected = protected_files(root, path)
+        return Codeowners(path, ignored, Ruleset(()), (LineProblem(1, 1, reason),), True, protected)
     ruleset, problems, unread = read(root / path)
     return Codeowners(path, ignored, ruleset, problems, unread, protected_files(root, path))
 
@@ -71,6 +76,16 @@ def read(file: Path) -> tuple[Ruleset, tuple[LineProblem, ...], bool]:
     if text.startswith("\ufeff"):
         problems.insert(0, LineProblem(1, 1, "a byte-order mark: GitHub may read it into line 1"))
     return Ruleset(rules), tuple(problems), False
+
+
+def symlinked_folder(root: Path, path: str) -> str | None:
+    """The first folder on the repository path ``path`` that is a symlink, or None."""
+    parts = path.split("/")[:-1]
+    for depth in range(1, len(parts) + 1):
+        folder = "/".join(parts[:depth])
+        if (root / folder).is_symlink():
+            return folder
+    return None
 
 
 def _binary(data: bytes) -> LineProblem:
