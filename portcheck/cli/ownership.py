@@ -73,7 +73,7 @@ def codeowners_command(
         raise typer.Exit(_check(target, current, updated))
     from portcheck.codeowners.block import find_block
 
-    lines = updated.split("\n")
+    lines = updated.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     span = find_block(lines)
     assert span is not None  # splice() always leaves one block
     sys.stdout.write("".join(line + "\n" for line in lines[span[0] : span[1] + 1]))
@@ -148,7 +148,7 @@ def _write(root: Path, target: str, current: str | None, updated: str) -> None:
     link = symlinked_folder(root, target)
     if link is not None:
         raise UsageError(
-            f"{link}/ is a symlink: GitHub does not follow it; portcheck writes no file there"
+            f"{target}: {link}/ is a symlink: GitHub does not follow it; nothing is written there"
         )
     path = root / target
     expected = None if current is None else current.encode("utf-8", "surrogateescape")
