@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import textwrap
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pytest
@@ -180,3 +182,28 @@ def new_repo(root: Path, files: dict[str, str]) -> Path:
     git(root, "init", "-q", "-b", "main")
     commit_all(root, "base")
     return root
+
+
+@contextlib.contextmanager
+def unprivileged() -> Iterator[None]:
+    """Run the block without root's power to read every file: as root (CI), with the
+    effective user ``nobody``; otherwise as the user, whom chmod already restricts."""
+    if not hasattr(os, "geteuid") or os.geteuid() != 0:
+        yield
+        return
+    os.setegid(65534)
+    os.seteuid(65534)
+    try:
+        yield
+    finally:
+        os.seteuid(0)
+        os.setegid(0)
+
+
+def shared_tmp(tmp_path: Path) -> Path:
+    """A folder under ``tmp_path`` that ``unprivileged()`` code can reach and read."""
+    for folder in (tmp_path, *tmp_path.parents):
+        if folder == Path(tempfile.gettempdir()):
+            break
+        folder.chmod(folder.stat().st_mode | 0o755)
+    return tmp_path
