@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import time
+import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -23,6 +24,8 @@ EXTENSION = ".yaml"
 #: Files that may sit beside allocations (SPEC §2).
 BESIDE = frozenset({".gitkeep", "README.md"})
 _ID = re.compile(ID_PATTERN)
+#: NEL, LINE SEPARATOR, PARAGRAPH SEPARATOR: line breaks in YAML 1.1, not in YAML 1.2.
+_BREAK_LIKE = re.compile("[\x85\u2028\u2029]")
 #: portcheck's own temporary files (`.<name>.<random>.portcheck-tmp`, actions/atomic.py):
 #: a write in progress, never part of the register.
 TEMPORARY_SUFFIX = ".portcheck-tmp"
@@ -147,7 +150,26 @@ def _decode(data: bytes, path: str) -> str | Finding:
             _byte_location(data, error.start, path),
             f"not UTF-8: invalid byte 0x{data[error.start]:02X}",
         )
-    return text.removeprefix("\ufeff")
+    text = text.removeprefix("\ufeff")
+    found = _BREAK_LIKE.search(text)
+    if found is not None:
+        return YAML_UNSAFE.finding(_text_location(text, found.start(), path), _break_like(found))
+    return text
+
+
+def _break_like(found: re.Match[str]) -> str:
+    # YAML 1.1 (and ruamel.yaml) ends a line at these, YAML 1.2 does not: the two
+    # readers, and other tools, would see different fields, so neither is trusted.
+    name = unicodedata.name(found.group(), "NEXT LINE")
+    return (
+        f"U+{ord(found.group()):04X} {name}: YAML readers disagree on whether it ends "
+        "a line; use a plain line break or remove it"
+    )
+
+
+def _text_location(text: str, offset: int, path: str) -> Location:
+    line_start = text.rfind("\n", 0, offset) + 1
+    return Location(path, text.count("\n", 0, offset) + 1, offset - line_start + 1)
 
 
 def _byte_location(data: bytes, offset: int, path: str) -> Location:
