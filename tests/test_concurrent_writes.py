@@ -13,7 +13,16 @@ import pytest
 
 from portcheck.actions.lock import lock_path, register_lock
 from portcheck.errors import Refused
-from tests.conftest import allocation, cli, console_script, git, located, new_repo, run
+from tests.conftest import (
+    allocation,
+    cli,
+    console_script,
+    git,
+    located,
+    new_repo,
+    run,
+    write_register,
+)
 
 CLAIMS = 10
 
@@ -79,9 +88,20 @@ def test_a_file_changed_underneath_is_refused_not_overwritten(tmp_path: Path) ->
     assert sorted(p.name for p in tmp_path.iterdir()) == ["svc.yaml"]
 
 
+LOCKED_COMMANDS = [
+    ["claim", "new", "--protocol", "tcp", "--owner", "@acme/team", "--description", "d"],
+    ["renew", "svc"],
+    ["retire", "svc"],
+    ["reclaim"],
+    ["codeowners", "--write"],
+]
+
+
 def test_the_lock_is_waited_for_and_then_refused(tmp_path: Path) -> None:
-    root = new_repo(tmp_path, {})
+    root = new_repo(tmp_path, {"ports/svc.yaml": allocation()})
+    (root / ".github/CODEOWNERS").write_text("* @acme/platform\n", encoding="utf-8")
     assert lock_path(root) == root / ".git" / "portcheck.lock"
+    before = {p: p.read_bytes() for p in root.rglob("*") if p.is_file() and ".git/" not in str(p)}
     holder = subprocess.Popen(
         [sys.executable, "-c", HOLD_LOCK, str(root)], stdout=subprocess.PIPE, text=True
     )
@@ -92,22 +112,45 @@ def test_the_lock_is_waited_for_and_then_refused(tmp_path: Path) -> None:
         with refused, register_lock(root, timeout=0.2):
             pass
         env = {**os.environ, "PORTCHECK_LOCK_TIMEOUT": "0.2"}
-        done = subprocess.run(
-            [console_script(), "retire", "svc", "--root", str(root)],
-            capture_output=True,
-            text=True,
-            env=env,
-            check=False,
-        )
-        assert done.returncode == 1
-        assert done.stderr.count("\n") == 1
-        assert "held the register lock" in done.stderr
+        for command in LOCKED_COMMANDS:
+            done = subprocess.run(
+                [console_script(), *command, "--root", str(root)],
+                capture_output=True,
+                text=True,
+                env=env,
+                check=False,
+            )
+            assert (done.returncode, done.stdout) == (1, ""), command
+            assert done.stderr.count("\n") == 1, command
+            assert "held the register lock" in done.stderr
     finally:
         holder.kill()
         holder.communicate()
+    after = {p: p.read_bytes() for p in root.rglob("*") if p.is_file() and ".git/" not in str(p)}
+    assert after == before
     # The holder died by SIGKILL: the system dropped its lock.
     with register_lock(root, timeout=5):
         pass
+
+
+def test_a_linked_worktree_shares_the_lock_of_its_repository(tmp_path: Path) -> None:
+    root = new_repo(tmp_path / "main", {})
+    git(root, "worktree", "add", "-q", str(tmp_path / "linked"), "-b", "linked")
+    assert lock_path(tmp_path / "linked") == (root / ".git" / "portcheck.lock").resolve()
+
+
+def test_claims_outside_git_take_turns_on_the_root_folder(tmp_path: Path) -> None:
+    root = write_register(tmp_path, {})
+    assert lock_path(root) == root
+    claims = [
+        start(root, "claim", f"svc-{i}", "--protocol", "tcp", "--owner", "@acme/team",
+              "--description", "Racing claim", "--as-of", "2026-11-27")
+        for i in range(4)
+    ]  # fmt: skip
+    results = finish(claims)
+    assert [code for code, _, _ in results] == [0] * 4, results
+    assert len({out.split()[1] for _, out, _ in results}) == 4
+    assert sorted(p.name for p in root.iterdir()) == [".github", "ports", "schema"]
 
 
 HOLD_LOCK = textwrap.dedent(

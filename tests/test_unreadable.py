@@ -57,3 +57,20 @@ def test_an_unreadable_ports_or_schema_folder_is_one_line(tmp_path: Path, folder
         assert (code, out) == (2, "")
         assert err.count("\n") == 1
         assert "Permission denied" in err
+
+
+def test_renew_says_a_file_cannot_be_read(tmp_path: Path) -> None:
+    root = register(tmp_path)
+    svc = root / "ports/team/svc.yaml"
+    svc.chmod(0)
+    try:
+        with unprivileged():
+            code, out, err = cli("renew", "svc", "--root", str(root))
+    finally:
+        svc.chmod(0o644)
+    assert (code, out) == (1, "")
+    assert err == (
+        "portcheck: error: ports/team/svc.yaml:1:1: PC103 cannot read: Permission denied; "
+        "fix it first (portcheck check)\n"
+    )
+    assert svc.read_text(encoding="utf-8") == allocation()

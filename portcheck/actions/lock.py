@@ -32,12 +32,15 @@ _POLL = 0.02
 
 
 @contextlib.contextmanager
-def register_lock(root: Path, timeout: float | None = None) -> Iterator[Path]:
+def register_lock(
+    root: Path, timeout: float | None = None, *, sweep: bool = True
+) -> Iterator[Path]:
     """Hold the register's lock, waiting at most ``timeout`` seconds (default TIMEOUT, or
     PORTCHECK_LOCK_TIMEOUT); yields what is locked.
 
     Once held, no other portcheck process is writing, so every temporary file of
-    ours left under ``ports/`` is the leftover of a killed writer and goes.
+    ours left under ``ports/`` is the leftover of a killed writer and goes
+    (unless ``sweep`` is False: a dry run writes and removes nothing).
     """
     path = lock_path(root)
     try:
@@ -47,7 +50,8 @@ def register_lock(root: Path, timeout: float | None = None) -> Iterator[Path]:
     try:
         _acquire(handle, path, _timeout(timeout))
         try:
-            sweep_temporaries(root / REGISTER)
+            if sweep:
+                sweep_temporaries(root / REGISTER)
             yield path
         finally:
             _release(handle)

@@ -118,7 +118,7 @@ def reclaim(
     from portcheck.actions.lock import register_lock
     from portcheck.actions.upkeep import reclaim as reclaiming
 
-    with register_lock(resolve_root(root)):
+    with register_lock(resolve_root(root), sweep=not dry_run):
         register, _ = load(root, policy, as_of)
         removed = reclaiming(register, dry_run=dry_run)
     verb = "would remove" if dry_run else "removed"

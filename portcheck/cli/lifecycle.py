@@ -70,7 +70,7 @@ def claim(
     from portcheck.actions.lock import register_lock
     from portcheck.errors import Refused
 
-    with register_lock(resolve_root(root)):
+    with register_lock(resolve_root(root), sweep=not dry_run):
         register, broken = load(root, policy, as_of)
         if broken:
             raise Refused(
