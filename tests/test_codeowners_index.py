@@ -32,7 +32,7 @@ def brute_force(lines: list[OwnersLine], path: str) -> OwnersLine | None:
     return next((line for line in reversed(lines) if line.pattern.matches(path)), None)
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(st.lists(PATTERN, min_size=1, max_size=12), st.lists(PATH, min_size=1, max_size=6))
 def test_the_index_agrees_with_trying_every_rule(patterns: list[str], paths: list[str]) -> None:
     lines = rules(patterns)
