@@ -151,13 +151,16 @@ def _write(root: Path, target: str, current: str | None, updated: str) -> None:
             f"{target}: {link}/ is a symlink: GitHub does not follow it; nothing is written there"
         )
     path = root / target
-    expected = None if current is None else current.encode("utf-8", "surrogateescape")
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        atomic.replace(path, updated, expected=expected)
+        if current is None:  # created exclusively: a file that appeared meanwhile stays
+            atomic.create_exclusive(path, updated)
+        else:
+            atomic.replace(path, updated, expected=current.encode("utf-8"))
     except atomic.ChangedUnderneath:
+        raise UsageError(f"{target}: changed while portcheck updated it; run again") from None
+    except FileExistsError:
         raise UsageError(
-            f"{target} changed while portcheck updated it; not written, run again"
+            f"{target}: something is there already; portcheck overwrites only what it read"
         ) from None
     except OSError as error:
         raise UsageError(f"{target}: cannot write it ({error.strerror})") from None
