@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from portcheck.load import walk
-from tests.conftest import allocation, cli, located, shared_tmp, unprivileged, write_register
+from tests.conftest import allocation, cli, located, run, shared_tmp, unprivileged, write_register
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="POSIX permissions")
 
@@ -74,3 +74,23 @@ def test_renew_says_a_file_cannot_be_read(tmp_path: Path) -> None:
         "fix it first (portcheck check)\n"
     )
     assert svc.read_text(encoding="utf-8") == allocation()
+
+
+def test_an_unreadable_github_folder_is_not_taken_for_a_missing_codeowners(
+    tmp_path: Path,
+) -> None:
+    root = register(tmp_path)
+    (root / ".github").chmod(0)
+    try:
+        with unprivileged():
+            found = [f for f in run(root) if f.code == "PC502"]
+            code, _, err = cli("codeowners", "--write", "--root", str(root))
+    finally:
+        (root / ".github").chmod(0o755)
+    assert located(found) == [(".github/CODEOWNERS", 1, 1, "PC502")]
+    assert found[0].message == "unreadable (Permission denied)"
+    assert code == 2
+    assert err == (
+        "portcheck: error: .github/CODEOWNERS: unreadable (Permission denied); "
+        "fix that before portcheck updates it\n"
+    )

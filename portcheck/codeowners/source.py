@@ -110,6 +110,8 @@ def _present(root: Path, location: str) -> bool:
     try:
         with os.scandir(root / folder) as entries:
             return any(e.name == name and not e.is_dir(follow_symlinks=False) for e in entries)
+    except PermissionError:
+        return True  # perhaps there: read() then says it cannot be read, not that it is absent
     except OSError:
         return False
 
