@@ -28,7 +28,7 @@ CLAIMS = 10
 
 
 def start(root: Path, *args: str) -> subprocess.Popen[str]:
-    env = {**os.environ, "PORTCHECK_LOCK_TIMEOUT": "60"}
+    env = {**os.environ, "PORTCHECK_LOCK_TIMEOUT": "300"}
     return subprocess.Popen(
         [console_script(), *args, "--root", str(root)],
         stdout=subprocess.PIPE,
@@ -41,7 +41,7 @@ def start(root: Path, *args: str) -> subprocess.Popen[str]:
 def finish(processes: list[subprocess.Popen[str]]) -> list[tuple[int, str, str]]:
     results = []
     for process in processes:
-        out, err = process.communicate(timeout=120)
+        out, err = process.communicate(timeout=600)
         results.append((process.returncode, out, err))
     return results
 

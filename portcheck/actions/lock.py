@@ -45,8 +45,12 @@ def register_lock(
     path = lock_path(root)
     try:
         handle = _open(path)
-    except OSError as error:
-        raise UsageError(f"{path}: cannot open the register lock ({error.strerror})") from None
+    except OSError:
+        path = root  # a read-only git directory: the root folder stands in
+        try:
+            handle = _open(path)
+        except OSError as error:
+            raise UsageError(f"{path}: cannot take the register lock ({error.strerror})") from None
     try:
         _acquire(handle, path, _timeout(timeout))
         try:
