@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import enum
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
 
@@ -76,6 +76,28 @@ def severity_counts(findings: Iterable[Finding]) -> tuple[int, int]:
         else:
             warnings += 1
     return errors, warnings
+
+
+#: The longest message a finding carries: one line a reader takes in, whatever the input
+#: (one CODEOWNERS line can name 100,000 owners).
+MESSAGE_LIMIT = 1000
+
+
+def bounded(message: str) -> str:
+    """``message`` cut to MESSAGE_LIMIT characters, saying how much was left out."""
+    if len(message) <= MESSAGE_LIMIT:
+        return message
+    rest = len(message) - MESSAGE_LIMIT
+    return f"{message[:MESSAGE_LIMIT]}… ({rest:,} more characters)"
+
+
+def few(items: Sequence[str], shown: int = 2) -> str:
+    """At most ``shown`` items, then a count: ``@o0, @o1 and 99,998 more``."""
+    if len(items) <= 1:
+        return "".join(items)
+    if len(items) <= shown + 1:
+        return f"{', '.join(items[:-1])} and {items[-1]}"
+    return f"{', '.join(items[:shown])} and {len(items) - shown:,} more"
 
 
 def printable(text: str, limit: int = 80) -> str:

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import textwrap
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
 import pytest
@@ -268,3 +270,28 @@ def claim_args(service: str = "new", *extra: str, protocol: str = "tcp") -> list
         "2026-11-27",
         *extra,
     ]
+
+
+@contextlib.contextmanager
+def unprivileged() -> Iterator[None]:
+    """Run the block without root's power to read every file: as root (CI), with the
+    effective user ``nobody``; otherwise as the user, whom chmod already restricts."""
+    if not hasattr(os, "geteuid") or os.geteuid() != 0:
+        yield
+        return
+    os.setegid(65534)
+    os.seteuid(65534)
+    try:
+        yield
+    finally:
+        os.seteuid(0)
+        os.setegid(0)
+
+
+def shared_tmp(tmp_path: Path) -> Path:
+    """A folder under ``tmp_path`` that ``unprivileged()`` code can reach and read."""
+    for folder in (tmp_path, *tmp_path.parents):
+        if folder == Path(tempfile.gettempdir()):
+            break
+        folder.chmod(folder.stat().st_mode | 0o755)
+    return tmp_path

@@ -272,3 +272,45 @@ def test_usage_errors(root: Path, args: list[str]) -> None:
     assert (code, out) == (2, "")
     assert err.startswith("portcheck: error: ")
     assert err.count("\n") == 1
+
+
+@pytest.mark.parametrize("holds_codeowners", [True, False])
+def test_a_symlinked_github_folder_is_neither_read_nor_written(
+    tmp_path: Path, holds_codeowners: bool
+) -> None:
+    root = write_register(tmp_path / "repo", FILES, codeowners=None)
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    if holds_codeowners:
+        (outside / "CODEOWNERS").write_text("* @acme/platform\n", encoding="utf-8")
+    (root / ".github").symlink_to(outside)
+    code, out, err = run_codeowners(root, "--write")
+    assert (code, out) == (2, "")
+    assert err.startswith(f"portcheck: error: {CO}: .github/ is a symlink")
+    assert err.count("\n") == 1
+    expected = ["CODEOWNERS"] if holds_codeowners else []
+    assert sorted(p.name for p in outside.iterdir()) == expected
+    if holds_codeowners:
+        assert (outside / "CODEOWNERS").read_text(encoding="utf-8") == "* @acme/platform\n"
+        assert (CO, 1, 1, "PC502") in ownership(root)
+
+
+def test_a_cr_only_file_keeps_its_one_block(root: Path) -> None:
+    (root / CO).write_text("* @acme/platform\r", encoding="utf-8", newline="")
+    assert run_codeowners(root, "--write")[0] == 0
+    expected = ("* @acme/platform\r\r" + BLOCK).replace("\n", "\r")
+    assert (root / CO).read_bytes().decode("utf-8") == expected
+    (root / "ports/top.yaml").unlink()
+    assert run_codeowners(root, "--write")[0] == 0
+    written = (root / CO).read_bytes().decode("utf-8")
+    assert written == expected.replace("/ports/top.yaml @octocat\r", "")
+    assert run_codeowners(root)[0] == 0
+
+
+def test_a_byte_order_mark_before_the_block_stays_and_the_block_is_found(root: Path) -> None:
+    (root / CO).write_text(
+        "\ufeff" + BLOCK.replace("/ports/pay/", "/ports/old/") + "* @acme/platform\n",
+        encoding="utf-8",
+    )
+    assert run_codeowners(root, "--write")[0] == 0
+    assert (root / CO).read_text(encoding="utf-8") == "\ufeff" + BLOCK + "* @acme/platform\n"

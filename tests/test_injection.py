@@ -117,3 +117,18 @@ def test_junit_is_xml_whatever_the_bytes() -> None:
     suite = ET.fromstring(text)
     [case] = suite.iter("testcase")
     assert case.get("name") == "ports/\\x00\\x1b[31m\\udcff\\ufffe]]><x/>&"
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        ("https://evil.example/x", "https:\u200b//evil.example/x"),
+        ("see WWW.evil.example", "see WWW\u200b.evil.example"),
+        ("ftp://x and mailto:a", "ftp:\u200b//x and mailto:a"),
+        (":smile: :+1: :8ball: :100:", ":\u200bsmile: :\u200b+1: :\u200b8ball: :\u200b100:"),
+        ("ports/a.yaml:100:5", "ports/a.yaml:\u200b100:5"),
+        ("ports/a.yaml:2:7 note: plain", "ports/a.yaml:2:7 note: plain"),
+    ],
+)
+def test_markdown_neutralises_bare_urls_and_shortcodes(value: str, shown: str) -> None:
+    assert markdown.escape(value) == shown

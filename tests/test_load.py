@@ -10,6 +10,7 @@ import pytest
 from portcheck.finding import Finding
 from portcheck.load import load_file, parse_document, walk
 from portcheck.load.document import Document
+from tests.conftest import allocation, cli, write_register
 
 
 def _located(result: Document | Finding) -> tuple[int, int, str]:
@@ -122,3 +123,36 @@ def test_walk_flags_bad_files_and_skips_readme(tmp_path: Path) -> None:
         "ports/team/x.yml": "PC103",
         "ports/trailing-.yaml": "PC103",
     }
+
+
+@pytest.mark.parametrize(
+    ("text", "at"),
+    [
+        ("service: svc\nscope: [prod,\x85staging]\n", (2, 14)),
+        ("description: a\u2028b\n", (1, 15)),
+        ("# note\u2029port: 1\n", (1, 7)),
+        ("service: svc\ndescription: \u2028\n", (2, 14)),
+    ],
+)
+def test_yaml_1_1_line_breaks_are_refused_where_they_are(text: str, at: tuple[int, int]) -> None:
+    found = parse_document(text.encode("utf-8"), "ports/a.yaml")
+    assert isinstance(found, Finding)
+    assert (found.line, found.column, found.code) == (*at, "PC102")
+
+
+@pytest.mark.parametrize(
+    ("text", "at"), [("a:\t1\n", (1, 3)), ("a: 1\t# c\n", (1, 5)), ("a: 1\nb:\t2\n", (2, 3))]
+)
+def test_tabs_as_separators_are_reported_at_the_tab(text: str, at: tuple[int, int]) -> None:
+    found = parse_document(text.encode("utf-8"), "ports/a.yaml")
+    assert isinstance(found, Finding)
+    assert (found.line, found.column, found.code) == (*at, "PC100")
+    assert found.message == "a tab where only spaces are read: replace it with a space"
+
+
+def test_a_nel_in_a_scope_list_does_not_hide_a_held_port(tmp_path: Path) -> None:
+    held = allocation(scope="[prod,\x85staging]")
+    root = write_register(tmp_path, {"ports/svc.yaml": held})
+    code, out, _ = cli("check", "--root", str(root), "--as-of", "2026-11-27")
+    assert code == 1
+    assert out.startswith("ports/svc.yaml:7:14: PC102 yaml-unsafe U+0085 NEXT LINE")

@@ -10,7 +10,7 @@ import pytest
 from portcheck.codeowners.source import MAX_BYTES
 from portcheck.finding import Finding, Location
 
-from .conftest import allocation, located, run, write_register
+from .conftest import allocation, cli, located, run, write_register
 
 CO = ".github/CODEOWNERS"
 PROTECTED = "* @acme/platform\n"  # owns CODEOWNERS, .github/, schema/, portcheck/
@@ -254,3 +254,32 @@ def test_a_huge_line(tmp_path: Path) -> None:
 def test_the_shipped_example_register_is_owned() -> None:
     repo = Path(__file__).resolve().parents[1]
     assert ownership(repo) == []
+
+
+def test_a_line_with_100000_owners_gives_a_short_message(tmp_path: Path) -> None:
+    owners = " ".join(f"@o{i}" for i in range(100_000))
+    root = write_register(
+        tmp_path,
+        {"ports/svc.yaml": allocation()},
+        codeowners=f"* @acme/platform\n/ports/ {owners}\n",
+    )
+    (found,) = [f for f in run(root) if f.code == "PC501"]
+    assert (found.path, found.line, found.column) == ("ports/svc.yaml", 4, 8)
+    assert found.message.endswith("gives it to @o0, @o1 and 99,998 more")
+    code, out, _ = cli("check", "--root", str(root), "--format", "junit", "--as-of", "2026-11-27")
+    assert code == 1
+    assert len(out) < 10_000
+
+
+def test_every_message_is_bounded() -> None:
+    from portcheck.finding import MESSAGE_LIMIT, few
+    from portcheck.rules import OWNER_MISMATCH
+
+    finding = OWNER_MISMATCH.finding(Location("ports/a.yaml"), "x" * 1_000_000)
+    assert finding.message == "x" * MESSAGE_LIMIT + "… (999,000 more characters)"
+    assert [few([]), few(["@a"]), few(["@a", "@b", "@c"]), few(["@a", "@b", "@c", "@d"])] == [
+        "",
+        "@a",
+        "@a, @b and @c",
+        "@a, @b and 2 more",
+    ]

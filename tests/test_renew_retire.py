@@ -169,7 +169,8 @@ def test_a_file_that_fails_the_schema_is_not_edited(tmp_path: Path) -> None:
     assert cli("renew", "svc", "--root", str(root)) == (
         1,
         "",
-        f"portcheck: error: {SVC} does not pass the schema; fix it first (portcheck check)\n",
+        f"portcheck: error: {SVC}:1:1: PC200 'allocated' is a required field; "
+        "fix it first (portcheck check)\n",
     )
 
 
@@ -210,3 +211,46 @@ def test_a_flow_mapping_is_refused_not_broken(tmp_path: Path, command: list[str]
         "place; edit it by hand\n",
     )
     assert read(root) == flow
+
+
+BLOCK_SCALAR_DATE = allocation(review_by=">-  # agreed in NET-42\n  2026-06-01")
+
+
+@pytest.mark.parametrize(
+    ("block", "expected"),
+    [
+        (">-  # agreed in NET-42\n  2026-06-01\n", "2027-03-03  # agreed in NET-42\n"),
+        ("|\n  2026-06-01\n\nb: 2\n", "2027-03-03\n\nb: 2\n"),
+        ("|-  # crlf\r\n  2026-06-01\r\nb: 2\r\n", "2027-03-03  # crlf\r\nb: 2\r\n"),
+        ("|\n  2026-06-01", "2027-03-03"),
+    ],
+)
+def test_a_block_scalar_becomes_plain_keeping_comment_and_breaks(block: str, expected: str) -> None:
+    assert set_value(f"a: 1\nreview_by: {block}", "review_by", "2027-03-03") == (
+        f"a: 1\nreview_by: {expected}"
+    )
+
+
+def test_renew_keeps_the_comment_of_a_block_scalar_date(tmp_path: Path) -> None:
+    root = register(tmp_path, BLOCK_SCALAR_DATE)
+    assert cli("renew", "svc", "--until", "2027-03-03", "--root", str(root))[0] == 0
+    assert read(root) == allocation(review_by="2027-03-03  # agreed in NET-42")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("service: [svc\n", f"{SVC}:2:1: PC100"),
+        ("service: svc\nservice: svc\n", f"{SVC}:2:1: PC101"),
+        ("\ufffe", f"{SVC}:1:1: PC102"),
+    ],
+)
+def test_renew_says_why_a_broken_file_is_not_edited(
+    tmp_path: Path, text: str, expected: str
+) -> None:
+    root = register(tmp_path, text)
+    code, out, err = cli("renew", "svc", "--root", str(root))
+    assert (code, out) == (1, "")
+    assert err.startswith(f"portcheck: error: {expected} ")
+    assert err.endswith("; fix it first (portcheck check)\n")
+    assert read(root) == text

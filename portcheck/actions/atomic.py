@@ -1,11 +1,27 @@
-"""Writing files safely: never a half-written file, never an overwrite we did not mean."""
+"""Writing files safely: never a half-written file, never an overwrite we did not mean.
+
+A temporary file is written beside its target (a rename is atomic only within
+one file system) under a name the loader skips (``load.is_temporary``), so a
+process that is killed between writing and renaming leaves nothing that other
+processes read as an allocation; the next command that takes the register
+lock removes it.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
+import secrets
 from pathlib import Path
+
+from portcheck.load import TEMPORARY_SUFFIX, is_temporary
+
+#: What open() gives a new file before the umask: the mode of any file an editor creates.
+_NEW_FILE_MODE = 0o666
+
+
+class ChangedUnderneath(Exception):
+    """The file is no longer what the edit was computed from."""
 
 
 def create_exclusive(path: Path, text: str) -> None:
@@ -24,13 +40,20 @@ def create_exclusive(path: Path, text: str) -> None:
     _sync_folder(path.parent)
 
 
-def replace(path: Path, text: str) -> None:
-    """Replace ``path`` with ``text`` atomically (temporary file + rename), keeping its mode."""
+def replace(path: Path, text: str, expected: bytes | None = None) -> None:
+    """Replace ``path`` with ``text`` atomically (temporary file + rename), keeping its mode.
+
+    With ``expected``, the file must still hold exactly those bytes just before
+    the rename (ChangedUnderneath otherwise): an edit computed from an older
+    copy never silently overwrites a newer one.
+    """
     mode = path.stat().st_mode & 0o7777 if path.exists() else None
     temporary = _write_temporary(path, text)
     try:
         if mode is not None:
             os.chmod(temporary, mode)
+        if expected is not None and _current(path) != expected:
+            raise ChangedUnderneath(str(path))
         os.replace(temporary, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
@@ -49,8 +72,32 @@ def _sync_folder(folder: Path) -> None:
         os.close(descriptor)
 
 
+def sweep_temporaries(folder: Path) -> None:
+    """Remove every temporary file of ours under ``folder`` (call it holding the lock)."""
+    for current, _, names in os.walk(folder):
+        for name in names:
+            if is_temporary(name):
+                with contextlib.suppress(OSError):
+                    os.unlink(os.path.join(current, name))
+
+
+def _current(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        return None
+
+
 def _write_temporary(beside: Path, text: str) -> str:
-    handle, name = tempfile.mkstemp(prefix=f".{beside.name}.", suffix=".tmp", dir=beside.parent)
+    # os.open with 0o666 lets the umask decide the mode, as for any new file;
+    # mkstemp would force 0600.
+    while True:
+        name = str(beside.parent / f".{beside.name}.{secrets.token_hex(4)}{TEMPORARY_SUFFIX}")
+        try:
+            handle = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, _NEW_FILE_MODE)
+            break
+        except FileExistsError:
+            continue
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
             out.write(text)

@@ -39,6 +39,20 @@ FIELD_ORDER = (
     "retired_on",
 )
 _QUOTES = {"'": "'", '"': '"'}
+_BLOCK_STYLES = frozenset("|>")
+
+
+def _plain_for_block(block: str, value: str) -> str:
+    """A block scalar (``>-  # why`` and its indented lines) rewritten as the plain ``value``
+    on the key's line, keeping the header's comment and the line breaks that ended it."""
+    header = block.split("\n", 1)[0].rstrip("\r")
+    hash_at = header.find("#")
+    comment = ""
+    if hash_at > 0:
+        comment = header[len(header[:hash_at].rstrip(" \t")) :]
+    body = block.rstrip("\r\n \t")
+    breaks = block[len(body) :].lstrip(" \t")
+    return value + comment + breaks
 
 
 def set_values(text: str, values: Mapping[str, str]) -> str:
@@ -85,6 +99,8 @@ def _compose(text: str) -> MappingNode:
 
 def _splice(text: str, node: Node, value: str) -> str:
     start, end = node.start_mark.index, node.end_mark.index
+    if isinstance(node, ScalarNode) and node.style in _BLOCK_STYLES:
+        return text[:start] + _plain_for_block(text[start:end], value) + text[end:]
     quote = _QUOTES.get(node.style, "") if isinstance(node, ScalarNode) else ""
     return f"{text[:start]}{quote}{value}{quote}{text[end:]}"
 

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Sequence
 from pathlib import Path
 
-from portcheck.actions.atomic import replace
+from portcheck.actions.atomic import ChangedUnderneath, replace
 from portcheck.actions.edit import Uneditable, first_problem, set_values
 from portcheck.errors import Refused, UsageError
-from portcheck.finding import printable
+from portcheck.finding import Finding, printable
 from portcheck.model.dates import add_days, reclaimable, reclaimable_on
 from portcheck.register import Entry, Register
 
@@ -27,8 +28,9 @@ class Edited:
     values: dict[str, str]  # the keys set, as written
 
 
-def find(register: Register, ident: str) -> Entry:
-    """The allocation with id ``ident``; Refused when there is none, or it does not load."""
+def find(register: Register, ident: str, broken: Sequence[Finding] = ()) -> Entry:
+    """The allocation with id ``ident``; Refused when there is none, or it does not load
+    (``broken``: the findings of the files that did not, to say why)."""
     paths = register.ids.get(ident)
     if not paths:
         raise Refused(f"no allocation has the id {printable(ident)}")
@@ -37,19 +39,26 @@ def find(register: Register, ident: str) -> Entry:
     for entry in register.entries:
         if entry.id == ident:
             return entry
-    raise Refused(f"{paths[0]} does not pass the schema; fix it first (portcheck check)")
+    why = next((finding for finding in broken if finding.path == paths[0]), None)
+    if why is None:
+        raise Refused(f"{paths[0]} does not pass the schema; fix it first (portcheck check)")
+    raise Refused(f"{why.location}: {why.code} {why.message}; fix it first (portcheck check)")
 
 
-def renew(register: Register, ident: str, until: dt.date | None) -> Edited:
+def renew(
+    register: Register, ident: str, until: dt.date | None, broken: Sequence[Finding] = ()
+) -> Edited:
     """Move ``review_by`` to ``until`` (default: today plus the policy's review_days)."""
-    entry = find(register, ident)
+    entry = find(register, ident, broken)
     day = until or add_days(register.today, register.policy.review_days)
     return _edit(register.root, entry, {"review_by": day.isoformat()})
 
 
-def retire(register: Register, ident: str, on: dt.date | None) -> Edited:
+def retire(
+    register: Register, ident: str, on: dt.date | None, broken: Sequence[Finding] = ()
+) -> Edited:
     """Set ``status: retired`` and ``retired_on`` (default today)."""
-    entry = find(register, ident)
+    entry = find(register, ident, broken)
     if entry.allocation.status == "retired":
         raise Refused(f"{entry.path} was already retired on {entry.allocation.retired_on}")
     day = (on or register.today).isoformat()
@@ -59,7 +68,8 @@ def retire(register: Register, ident: str, on: dt.date | None) -> Edited:
 def _edit(root: Path, entry: Entry, values: dict[str, str]) -> Edited:
     path = root / entry.path
     try:
-        original = path.read_bytes().decode("utf-8")
+        data = path.read_bytes()
+        original = data.decode("utf-8")
     except (OSError, UnicodeDecodeError) as error:
         raise UsageError(f"{entry.path}: cannot read: {error}") from None
     bom = _BOM if original.startswith(_BOM) else ""
@@ -71,7 +81,11 @@ def _edit(root: Path, entry: Entry, values: dict[str, str]) -> Edited:
     if problem is not None:
         raise Refused(f"{problem.location}: {problem.code} {problem.message}; not written")
     try:
-        replace(path, text)
+        replace(path, text, expected=data)
+    except ChangedUnderneath:
+        raise Refused(
+            f"{entry.path} changed while portcheck edited it; not written, run again"
+        ) from None
     except OSError as error:
         raise UsageError(f"{entry.path}: cannot write: {error.strerror}") from None
     return Edited(entry, values)

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 
 from portcheck.codeowners import LOCATIONS, Codeowners, OwnersLine
-from portcheck.finding import Finding, Location, printable
+from portcheck.finding import Finding, Location, few, printable
 from portcheck.register import Entry, Register
 from portcheck.rules import CODEOWNERS_INVALID, NOT_CODE_OWNED, OWNER_MISMATCH, Rule
 
@@ -67,7 +67,7 @@ def entry_findings(entry: Entry, codeowners: Codeowners) -> Iterator[Finding]:
         yield OWNER_MISMATCH.finding(
             entry.document.locate(("owner",)),
             f"owner {printable(owner)} is not a code owner of this file: "
-            f"{codeowners.path}:{decided.line} gives it to {' '.join(decided.owners)}",
+            f"{codeowners.path}:{decided.line} gives it to {few(decided.owners)}",
             related=[Location(codeowners.path, decided.line, decided.column)],
         )
 
@@ -112,5 +112,5 @@ def protected_finding(
     at = Location(path, decided.line, decided.column)
     if not decided.owners:
         return CODEOWNERS_INVALID.finding(at, f"this line leaves {named} unowned: {must}")
-    owners = " ".join(decided.owners)
+    owners = few(decided.owners)
     return CODEOWNERS_INVALID.finding(at, f"this line gives {named} to {owners}: {must}")

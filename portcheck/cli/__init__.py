@@ -32,6 +32,8 @@ class _Group(TyperGroup):
             _fail(error.format_message(), error.exit_code)
         except PortcheckError as error:
             _fail(error.message, error.exit_code)
+        except OSError as error:  # a folder or file the system refuses: a configuration error
+            _fail(f"{error.filename or 'portcheck'}: {error.strerror or error}", 2)
         except typer.Abort:
             _fail("aborted", 1)
         sys.exit(code if isinstance(code, int) else 0)

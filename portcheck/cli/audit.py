@@ -19,6 +19,7 @@ from portcheck.cli.options import (
     ScopeOption,
     load,
     protocol_name,
+    resolve_root,
     warn,
 )
 
@@ -114,10 +115,12 @@ def reclaim(
       portcheck reclaim
     """
     from portcheck.actions.impact import dependents
+    from portcheck.actions.lock import register_lock
     from portcheck.actions.upkeep import reclaim as reclaiming
 
-    register, _ = load(root, policy, as_of)
-    removed = reclaiming(register, dry_run=dry_run)
+    with register_lock(resolve_root(root), sweep=not dry_run):
+        register, _ = load(root, policy, as_of)
+        removed = reclaiming(register, dry_run=dry_run)
     verb = "would remove" if dry_run else "removed"
     for entry, day in removed:
         print(f"{verb} {entry.path} (retired on {entry.allocation.retired_on}, reclaimable {day})")

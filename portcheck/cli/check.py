@@ -16,7 +16,7 @@ import typer
 
 from portcheck.cli.options import AsOfOption, PolicyOption, RootOption, parse_date, resolve_root
 from portcheck.errors import UsageError
-from portcheck.finding import Finding, Severity
+from portcheck.finding import Finding, Severity, escape_controls
 
 if TYPE_CHECKING:
     from portcheck.engine import CheckResult
@@ -115,7 +115,14 @@ def _render(output_format: OutputFormat, result: CheckResult, top: Path, *, stri
 def report_time() -> dt.datetime:
     """Now in UTC, or SOURCE_DATE_EPOCH when set (reproducible reports)."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
-    moment = dt.datetime.fromtimestamp(int(epoch), dt.UTC) if epoch.isdigit() else None
+    try:
+        moment = dt.datetime.fromtimestamp(int(epoch), dt.UTC) if epoch else None
+    except (ValueError, OverflowError, OSError):
+        # reproducible-builds.org: a malformed SOURCE_DATE_EPOCH is an error, not ignored.
+        raise UsageError(
+            f"SOURCE_DATE_EPOCH={escape_controls(epoch[:40])} is not a count of seconds "
+            "since 1970 before the year 10000"
+        ) from None
     return (moment or dt.datetime.now(dt.UTC)).replace(tzinfo=None, microsecond=0)
 
 

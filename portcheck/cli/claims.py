@@ -20,6 +20,7 @@ from portcheck.cli.options import (
     load,
     parse_date,
     protocol_name,
+    resolve_root,
     warn,
 )
 from portcheck.finding import Finding, plural
@@ -68,19 +69,23 @@ def claim(
     """
     from portcheck.actions import claim as claiming
     from portcheck.actions.free import Want
+    from portcheck.actions.lock import register_lock
     from portcheck.errors import Refused
 
-    register, broken = load(root, policy, as_of)
-    if broken:
-        raise Refused(_unknown_ports(broken))
-    want = Want(tuple(protocol), tuple(scope or ("global",)))
-    request = claiming.ClaimRequest(ident or service, service, want, owner, description, port, size)
-    claimed = claiming.plan(register, request)
-    if dry_run:
-        print(f"{claimed.path} {claimed.block}\n{claimed.text}", end="")
-        warn(f"dry run: {claimed.path} not written")
-        return
-    claiming.write(register.root, claimed)
+    with register_lock(resolve_root(root), sweep=not dry_run):
+        register, broken = load(root, policy, as_of)
+        if broken:
+            raise Refused(_unknown_ports(broken))
+        want = Want(tuple(protocol), tuple(scope or ("global",)))
+        request = claiming.ClaimRequest(
+            ident or service, service, want, owner, description, port, size
+        )
+        claimed = claiming.plan(register, request)
+        if dry_run:
+            print(f"{claimed.path} {claimed.block}\n{claimed.text}", end="")
+            warn(f"dry run: {claimed.path} not written")
+            return
+        claiming.write(register.root, claimed)
     print(f"{claimed.path} {claimed.block}")
     print(
         "next: portcheck codeowners --write, then open a pull request with the new file",
@@ -106,10 +111,13 @@ def renew(
       portcheck renew payments-api
       portcheck renew payments-api --until 2027-06-30
     """
+    from portcheck.actions.lock import register_lock
     from portcheck.actions.upkeep import renew as renewing
 
-    register, _ = load(root, policy, None)
-    edited = renewing(register, ident, parse_date(until, "--until") if until else None)
+    day = parse_date(until, "--until") if until else None
+    with register_lock(resolve_root(root)):
+        register, broken = load(root, policy, None)
+        edited = renewing(register, ident, day, broken)
     print(f"{edited.entry.path}: review_by {edited.values['review_by']}")
 
 
@@ -129,11 +137,14 @@ def retire(
       portcheck retire payments-legacy-gateway --on 2026-12-01
     """
     from portcheck.actions.impact import dependents
+    from portcheck.actions.lock import register_lock
     from portcheck.actions.upkeep import retire as retiring
     from portcheck.model.dates import add_days
 
-    register, _ = load(root, policy, None)
-    edited = retiring(register, ident, parse_date(on, "--on") if on else None)
+    day_on = parse_date(on, "--on") if on else None
+    with register_lock(resolve_root(root)):
+        register, broken = load(root, policy, None)
+        edited = retiring(register, ident, day_on, broken)
     day = edited.values["retired_on"]
     print(f"{edited.entry.path}: retired on {day}")
     free_on = add_days(parse_date(day), register.policy.quarantine_days)

@@ -62,15 +62,18 @@ def codeowners_command(
     if who:
         _who(top, paths or [])
         return
+    if write:
+        from portcheck.actions.lock import register_lock
+
+        with register_lock(top):
+            _write(top, *_updated(top, policy))
+        return
     target, current, updated = _updated(top, policy)
     if check:
         raise typer.Exit(_check(target, current, updated))
-    if write:
-        _write(top / target, target, current, updated)
-        return
     from portcheck.codeowners.block import find_block
 
-    lines = updated.split("\n")
+    lines = updated.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     span = find_block(lines)
     assert span is not None  # splice() always leaves one block
     sys.stdout.write("".join(line + "\n" for line in lines[span[0] : span[1] + 1]))
@@ -134,15 +137,30 @@ def _lines(text: str) -> list[str]:
     return [part + "\n" for part in parts[:-1]] + ([parts[-1]] if parts[-1] else [])
 
 
-def _write(path: Path, target: str, current: str | None, updated: str) -> None:
+def _write(root: Path, target: str, current: str | None, updated: str) -> None:
     from portcheck.actions import atomic
+    from portcheck.codeowners.source import symlinked_folder
 
     if current == updated:
         print(f"{target}: the portcheck block is up to date", file=sys.stderr)
         return
+    link = symlinked_folder(root, target)
+    if link is not None:
+        raise UsageError(
+            f"{target}: {link}/ is a symlink: GitHub does not follow it; nothing is written there"
+        )
+    path = root / target
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        atomic.replace(path, updated)
+        if current is None:  # created exclusively: a file that appeared meanwhile stays
+            atomic.create_exclusive(path, updated)
+        else:
+            atomic.replace(path, updated, expected=current.encode("utf-8"))
+    except atomic.ChangedUnderneath:
+        raise UsageError(f"{target}: changed while portcheck updated it; run again") from None
+    except FileExistsError:
+        raise UsageError(
+            f"{target}: something is there already; portcheck overwrites only what it read"
+        ) from None
     except OSError as error:
         raise UsageError(f"{target}: cannot write it ({error.strerror})") from None
     print(f"{target}: {'updated' if current is not None else 'created'}", file=sys.stderr)

@@ -22,6 +22,7 @@ HEADER = (
 # Characters a pattern must escape (gitignore); `#`, blanks and controls cannot be
 # escaped in CODEOWNERS (`\#` is unsupported), so `?` (one character) stands in.
 _ESCAPED = frozenset("*?[]\\")
+_BOM = "\ufeff"
 
 
 class BlockError(ValueError):
@@ -85,34 +86,49 @@ def render(rules: Sequence[tuple[str, str]], newline: str = "\n") -> str:
 
 def splice(text: str, rules: Sequence[tuple[str, str]]) -> str:
     """``text`` with its block replaced by one for ``rules``; every other byte kept."""
-    newline = "\r\n" if "\r\n" in text.split("\n", 1)[0] + "\n" else "\n"
+    newline = _newline(text)
     block = render(rules, newline)
-    lines = text.split("\n")
+    # A file with CR alone between lines is split at CR, so its block is found.
+    separator = "\r" if newline == "\r" else "\n"
+    lines = text.split(separator)
     span = find_block(lines)
     if span is None:
         return _append(text, block, newline)
     begin, end = span
-    before = "".join(line + "\n" for line in lines[:begin])
-    after = "\n".join(lines[end + 1 :])
+    before = "".join(line + separator for line in lines[:begin])
+    if lines[begin].startswith(_BOM):  # the byte-order mark stays first in the file
+        before += _BOM
+    after = separator.join(lines[end + 1 :])
     return before + block + after
+
+
+def _newline(text: str) -> str:
+    first = text.split("\n", 1)[0]
+    if "\n" not in text and "\r" in text:
+        return "\r"
+    return "\r\n" if "\r\n" in first + "\n" else "\n"
 
 
 def _append(text: str, block: str, newline: str) -> str:
     if not text.strip():
         return block
-    if not text.endswith("\n"):
+    if not text.endswith(newline[-1]):
         text += newline
-    separated = text.split("\n")[-2].strip() == ""  # its last line is blank already
+    separated = text.split(newline[-1])[-2].strip() == ""  # its last line is blank already
     return text + ("" if separated else newline) + block
 
 
 def find_block(lines: Sequence[str]) -> tuple[int, int] | None:
     """The 0-based indexes of the marker lines, None without markers; BlockError if unbalanced."""
-    begins = [i for i, line in enumerate(lines) if line.strip() == BEGIN]
-    ends = [i for i, line in enumerate(lines) if line.strip() == END]
+    begins = [i for i, line in enumerate(lines) if _marker(line) == BEGIN]
+    ends = [i for i, line in enumerate(lines) if _marker(line) == END]
     if not begins and not ends:
         return None
     if len(begins) != 1 or len(ends) != 1 or ends[0] < begins[0]:
         first = min(begins + ends)
         raise BlockError(first + 1, f"expected one `{BEGIN}` line followed by one `{END}` line")
     return begins[0], ends[0]
+
+
+def _marker(line: str) -> str:
+    return line.removeprefix(_BOM).strip()

@@ -22,32 +22,50 @@ atomic groups, and only the last wildcard of a segment or path backtracks.
 from __future__ import annotations
 
 import re
-from typing import NamedTuple
 
 ANY = "**"
 _TOKEN = re.compile(r"\\(.)|(\*+)|(\?)|([^\\*?]+)|(\\)", re.DOTALL)
 _STARS, _ONE = 2, 3
 
 
-class Pattern(NamedTuple):
-    """A compiled CODEOWNERS pattern."""
+class Pattern:
+    """A CODEOWNERS pattern, its regex compiled the first time it is needed: the index
+    (``index.py``) tries few rules per path, and compiling all of a 3 MB file's
+    100,000 rules up front would take longer than matching a register with them."""
 
-    text: str
-    regex: re.Pattern[str]
-    #: For an anchored pattern without wildcards or escapes, the path it names
-    #: (without slashes around it): an index can find it without the regex.
-    literal: str | None
-    #: The literal ends with "/": it owns only what is below that directory.
-    directory: bool
+    __slots__ = ("_regex", "directory", "literal", "text")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        #: For an anchored pattern without wildcards or escapes, the path it names
+        #: (without slashes around it): an index can find it without the regex.
+        self.literal = _literal(text)
+        #: The literal ends with "/": it owns only what is below that directory.
+        self.directory = text.endswith("/")
+        self._regex: re.Pattern[str] | None = None
+
+    def __repr__(self) -> str:
+        return f"Pattern({self.text!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Pattern) and other.text == self.text
+
+    def __hash__(self) -> int:
+        return hash(self.text)
+
+    @property
+    def regex(self) -> re.Pattern[str]:
+        if self._regex is None:
+            self._regex = re.compile(_translate(segments(self.text)), re.DOTALL)
+        return self._regex
 
     def matches(self, path: str) -> bool:
         return self.regex.match(path) is not None
 
 
 def compile_pattern(text: str) -> Pattern:
-    """Compile any text; never raises (unsupported syntax is the parser's concern)."""
-    regex = re.compile(_translate(segments(text)), re.DOTALL)
-    return Pattern(text, regex, _literal(text), text.endswith("/"))
+    """Any text as a pattern; never raises (unsupported syntax is the parser's concern)."""
+    return Pattern(text)
 
 
 def segments(text: str) -> list[str]:

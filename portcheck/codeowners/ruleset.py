@@ -6,13 +6,16 @@ file, so trying every rule on every path would be quadratic. Most rules name a
 path literally (`/ports/payments/`, `/ports/x/api.yaml`): those sit in dicts,
 found by the path and each of its parent folders. Only the rules with
 wildcards are tried as regexes, newest first, and only while they could still
-beat the best literal rule found.
+beat the best literal rule found, and only those whose literal text the path
+contains (:mod:`portcheck.codeowners.index`): a 3 MB CODEOWNERS of wildcard lines
+costs a few probes per path, not one regex per line.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
+from portcheck.codeowners.index import WildcardIndex
 from portcheck.codeowners.parse import OwnersLine
 
 
@@ -32,6 +35,7 @@ class Ruleset:
             if not rule.pattern.directory:
                 self._exact[literal] = index
             self._below[literal] = index
+        self._index = WildcardIndex((i, self.rules[i].pattern.text) for i in self._wild)
 
     def owners_of(self, path: str) -> OwnersLine | None:
         """The rule that decides ``path`` (repo-relative, POSIX), or None if none matches.
@@ -43,7 +47,7 @@ class Ruleset:
         while slash > 0:
             best = max(best, self._below.get(path[:slash], -1))
             slash = path.find("/", slash + 1)
-        for index in reversed(self._wild):
+        for index in self._index.candidates(path):
             if index < best:
                 break
             if self.rules[index].pattern.matches(path):

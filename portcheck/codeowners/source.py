@@ -53,6 +53,11 @@ def load_codeowners(root: Path) -> Codeowners:
     if not found:
         return Codeowners(path=None, protected=protected_files(root, None))
     path, ignored = found[0], tuple(found[1:])
+    link = symlinked_folder(root, path)
+    if link is not None:
+        reason = f"{link}/ is a symlink: GitHub reads the link itself, not the folder it points to"
+        protected = protected_files(root, path)
+        return Codeowners(path, ignored, Ruleset(()), (LineProblem(1, 1, reason),), True, protected)
     ruleset, problems, unread = read(root / path)
     return Codeowners(path, ignored, ruleset, problems, unread, protected_files(root, path))
 
@@ -75,6 +80,16 @@ def read(file: Path) -> tuple[Ruleset, tuple[LineProblem, ...], bool]:
     return Ruleset(rules), tuple(problems), False
 
 
+def symlinked_folder(root: Path, path: str) -> str | None:
+    """The first folder on the repository path ``path`` that is a symlink, or None."""
+    parts = path.split("/")[:-1]
+    for depth in range(1, len(parts) + 1):
+        folder = "/".join(parts[:depth])
+        if (root / folder).is_symlink():
+            return folder
+    return None
+
+
 def _binary(data: bytes) -> LineProblem:
     """At the first NUL byte: a file with one is binary, and one finding says so."""
     nul = data.index(b"\0")
@@ -95,6 +110,8 @@ def _present(root: Path, location: str) -> bool:
     try:
         with os.scandir(root / folder) as entries:
             return any(e.name == name and not e.is_dir(follow_symlinks=False) for e in entries)
+    except PermissionError:
+        return True  # perhaps there: read() then says it cannot be read, not that it is absent
     except OSError:
         return False
 

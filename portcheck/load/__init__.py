@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import re
+import time
+import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,6 +24,13 @@ EXTENSION = ".yaml"
 #: Files that may sit beside allocations (docs/file-format.md).
 BESIDE = frozenset({".gitkeep", "README.md"})
 _ID = re.compile(ID_PATTERN)
+#: NEL, LINE SEPARATOR, PARAGRAPH SEPARATOR: line breaks in YAML 1.1, not in YAML 1.2.
+_BREAK_LIKE = re.compile("[\x85\u2028\u2029]")
+#: portcheck's own temporary files (`.<name>.<random>.portcheck-tmp`, actions/atomic.py):
+#: a write in progress, never part of the register.
+TEMPORARY_SUFFIX = ".portcheck-tmp"
+#: A temporary file older than this was left by a killed writer, not one at work.
+TEMPORARY_STALE_SECONDS = 3600
 
 _BOMS = (
     (b"\xff\xfe\x00\x00", "UTF-32"),
@@ -48,18 +57,43 @@ def walk(root: Path) -> Iterator[tuple[str, Finding | None]]:
     pending = [REGISTER]
     while pending:
         folder = pending.pop()
-        with os.scandir(root / folder) as scan:
-            entries = sorted(scan, key=lambda entry: entry.name, reverse=True)
+        try:
+            with os.scandir(root / folder) as scan:
+                entries = sorted(scan, key=lambda entry: entry.name, reverse=True)
+        except OSError as error:
+            yield folder, BAD_FILE.finding(Location(folder), f"cannot read: {error.strerror}")
+            continue
         for entry in entries:
             relative = f"{folder}/{entry.name}"
             if entry.is_dir(follow_symlinks=False):
                 pending.append(relative)
+            elif _at_work(entry):
+                continue
             elif entry.name not in BESIDE or not entry.is_file(follow_symlinks=False):
                 yield relative, _file_problem(relative, entry)
 
 
+def is_temporary(name: str) -> bool:
+    return name.startswith(".") and name.endswith(TEMPORARY_SUFFIX)
+
+
+def _at_work(entry: os.DirEntry[str]) -> bool:
+    """A temporary file of a portcheck write that may still be running (skipped)."""
+    if not is_temporary(entry.name) or not entry.is_file(follow_symlinks=False):
+        return False
+    try:
+        age = time.time() - entry.stat(follow_symlinks=False).st_mtime
+    except OSError:
+        return True  # renamed or removed meanwhile: its writer is done
+    return age < TEMPORARY_STALE_SECONDS
+
+
 def _file_problem(relative: str, entry: os.DirEntry[str]) -> Finding | None:
     at = Location(relative)
+    if is_temporary(entry.name) and entry.is_file(follow_symlinks=False):
+        return BAD_FILE.finding(
+            at, "a temporary file of a portcheck write killed over an hour ago: delete it"
+        )
     if entry.is_symlink():
         return BAD_FILE.finding(at, "a symlink: an allocation must be a plain file")
     if not entry.is_file(follow_symlinks=False):
@@ -116,7 +150,26 @@ def _decode(data: bytes, path: str) -> str | Finding:
             _byte_location(data, error.start, path),
             f"not UTF-8: invalid byte 0x{data[error.start]:02X}",
         )
-    return text.removeprefix("\ufeff")
+    text = text.removeprefix("\ufeff")
+    found = _BREAK_LIKE.search(text)
+    if found is not None:
+        return YAML_UNSAFE.finding(_text_location(text, found.start(), path), _break_like(found))
+    return text
+
+
+def _break_like(found: re.Match[str]) -> str:
+    # YAML 1.1 (and ruamel.yaml) ends a line at these, YAML 1.2 does not: the two
+    # readers, and other tools, would see different fields, so neither is trusted.
+    name = unicodedata.name(found.group(), "NEXT LINE")
+    return (
+        f"U+{ord(found.group()):04X} {name}: YAML readers disagree on whether it ends "
+        "a line; use a plain line break or remove it"
+    )
+
+
+def _text_location(text: str, offset: int, path: str) -> Location:
+    line_start = text.rfind("\n", 0, offset) + 1
+    return Location(path, text.count("\n", 0, offset) + 1, offset - line_start + 1)
 
 
 def _byte_location(data: bytes, offset: int, path: str) -> Location:

@@ -193,6 +193,11 @@ def _syntax_finding(path: str, error: MarkedYAMLError) -> Finding:
     mark = error.problem_mark or error.context_mark
     at = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
     problem = error.problem or error.context or "invalid YAML"
+    if problem.startswith("found character '\\t'"):
+        # YAML 1.2 allows a tab between tokens; ruamel.yaml does not, so say what to do.
+        return YAML_SYNTAX.finding(
+            Location(path, *at), "a tab where only spaces are read: replace it with a space"
+        )
     if error.context and error.problem:
         problem = f"{problem} ({error.context})"
     return YAML_SYNTAX.finding(Location(path, *at), printable_text(problem, 200))

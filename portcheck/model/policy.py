@@ -47,9 +47,9 @@ def resolve_policy_dir(root: Path, option: Path | None) -> Path:
 def load_policy(policy_dir: Path, display: str = "schema/policy.yaml") -> Policy:
     """Read and validate ``policy_dir/policy.yaml``; ``display`` names it in messages."""
     path = policy_dir / POLICY_FILE
-    if path.exists() and not path.is_file():
-        raise UsageError(f"{display}: cannot read the policy: not a regular file")
     try:
+        if path.exists() and not path.is_file():
+            raise UsageError(f"{display}: cannot read the policy: not a regular file")
         data = path.read_bytes()
     except OSError as error:
         reason = error.strerror or type(error).__name__

@@ -4,8 +4,10 @@ Used for `$GITHUB_STEP_SUMMARY` (`check --summary`) and for issues. Every value
 is escaped: HTML (`<`, `>`, `&`) as entities, markdown punctuation with a
 backslash (a `|` would end a table cell, a `[` start a link, a backtick a code
 span), and `@` is followed by a zero-width space so that no `@team` or `@here`
-in a file mentions anybody. Control characters are shown as escapes, so no
-value ends a table row.
+in a file mentions anybody. A zero-width space also follows a `:` that
+opens a `:word:` or a `://` and the `www` of `www.`, so no bare URL is linked and
+no `:emoji:` shortcode (not even in `a.yaml:100:5`) is drawn. Control
+characters are shown as escapes, so no value ends a table row.
 
 GitHub refuses a step summary over 1 MiB, so ``budget`` (bytes) caps the
 output: the counts always fit, then file and finding rows are kept while they
@@ -25,7 +27,10 @@ from portcheck.rules import BY_CODE
 STEP_SUMMARY_LIMIT = 1024 * 1024
 
 _HTML = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
-_SPECIAL = re.compile(r"[\\`*_\[\]|~#!&<>@]")
+# A `:` that opens a shortcode: a name with a letter, or one of the two all-digit
+# names (:100:, :1234:), so that a location's `:2:7` stays as it is.
+_SHORTCODE = r"(?:[0-9]*[A-Za-z_+-][\w+-]*|100|1234):"
+_SPECIAL = re.compile(rf"[\\`*_\[\]|~#!&<>@]|:(?={_SHORTCODE}|/)|(?i:www)(?=\.)")
 _RULE_HEAD = "| rule | name | errors | warnings |\n|:--|:--|--:|--:|\n"
 _FILE_HEAD = "| file | errors | warnings |\n|:--|--:|--:|\n"
 _FINDING_HEAD = "| location | rule | severity | message |\n|:--|:--|:--|:--|\n"
@@ -42,7 +47,9 @@ def _escape_one(match: re.Match[str]) -> str:
     char = match.group()
     if char in _HTML:
         return _HTML[char]
-    return "@\u200b" if char == "@" else "\\" + char
+    if char in {"@", ":"} or len(char) == 3:  # a mention, a shortcode, a URL
+        return char + "\u200b"
+    return "\\" + char
 
 
 def render(findings: Sequence[Finding], files: int, *, budget: int | None = None) -> str:

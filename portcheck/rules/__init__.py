@@ -14,7 +14,7 @@ import functools
 from collections.abc import Iterable
 from importlib import resources
 
-from portcheck.finding import Finding, Location, Severity
+from portcheck.finding import Finding, Location, Severity, bounded
 
 
 @dataclasses.dataclass(frozen=True)
@@ -36,7 +36,7 @@ class Rule:
             code=self.code,
             name=self.name,
             severity=self.severity,
-            message=message,
+            message=bounded(message),
             related=tuple(related),
         )
 
