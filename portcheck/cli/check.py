@@ -16,7 +16,7 @@ import typer
 
 from portcheck.cli.options import AsOfOption, PolicyOption, RootOption, parse_date, resolve_root
 from portcheck.errors import UsageError
-from portcheck.finding import Finding, Severity
+from portcheck.finding import Finding, Severity, escape_controls
 
 if TYPE_CHECKING:
     from portcheck.engine import CheckResult
@@ -51,8 +51,8 @@ def check(
         typer.Option(
             "--base",
             metavar="REF",
-            help="Compare with git REF: add the diff rules PC700-PC702 and report findings "
-            "on files the change did not touch as warnings.",
+            help="Compare with git REF: add the diff rules PC700-PC703, judge the change "
+            "by its own policy too, and report findings the base already had as warnings.",
         ),
     ] = None,
     summary: Annotated[
@@ -82,6 +82,8 @@ def check(
         _writable(Path(summary))
     shown = [_relative(top, path) for path in paths or ()]
     result = check_register(top, as_of=parse_date(as_of), policy_dir=policy, paths=shown, base=base)
+    for note in result.notes:
+        sys.stderr.write(f"portcheck: note: {escape_controls(note)}\n")
     sys.stdout.write(_render(output_format, result, top, strict=strict))
     if output_format in (OutputFormat.TEXT, OutputFormat.GITHUB):
         from portcheck.report import text as text_report
@@ -99,7 +101,13 @@ def _render(output_format: OutputFormat, result: CheckResult, top: Path, *, stri
     if output_format is OutputFormat.JSON:
         return json_report.render(findings, result.files)
     if output_format is OutputFormat.GITHUB:
-        return github.render(findings)
+        # What the base already had is listed in the step summary, not annotated on
+        # every pull request (README, "How the gate decides").
+        annotated = [finding for finding in findings if finding not in result.preexisting]
+        notes = "".join(
+            f"::warning title=portcheck::{github.escape_data(note)}\n" for note in result.notes
+        )
+        return notes + github.render(annotated)
     if output_format is OutputFormat.SARIF:
         return sarif.render(findings)
     if output_format is OutputFormat.MARKDOWN:

@@ -120,6 +120,17 @@ POLICY_AND_ALLOCATIONS_TOGETHER = Rule(
     E,
     "One change edits both the policy and allocations.",
 )
+BACKDATED = Rule(
+    "PC703", "backdated", E, "A change sets `retired_on` or `expires` before the change's date."
+)
+EXCEPTION_INVALID = Rule(
+    "PC800",
+    "exception-invalid",
+    E,
+    "An entry of schema/exceptions.yaml fails its schema or names no allocation.",
+)
+EXCEPTION_UNUSED = Rule("PC801", "exception-unused", W, "An exception matches no finding.")
+EXCEPTION_EXPIRED = Rule("PC802", "exception-expired", W, "An exception is past its expiry date.")
 
 RULES: tuple[Rule, ...] = (
     YAML_SYNTAX,
@@ -146,6 +157,10 @@ RULES: tuple[Rule, ...] = (
     RENUMBERED,
     RELEASED_WITHOUT_RETIRING,
     POLICY_AND_ALLOCATIONS_TOGETHER,
+    BACKDATED,
+    EXCEPTION_INVALID,
+    EXCEPTION_UNUSED,
+    EXCEPTION_EXPIRED,
 )
 
 BY_CODE: dict[str, Rule] = {rule.code: rule for rule in RULES}

@@ -1,0 +1,92 @@
+"""The register as it was at a commit, written to a scratch folder so it loads like any other.
+
+`check --base` runs every rule on the base too (README, "How the gate decides"):
+only the folders the rules read are written (the register, its schema, the
+CODEOWNERS files and the folders CODEOWNERS must protect), streamed from
+`git archive`, so an old file is never held in memory whole and a file over
+the 64 KiB limit is refused by the loader exactly as on disk.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import subprocess
+import tarfile
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+from portcheck.codeowners.source import LOCATIONS, PROTECTED
+from portcheck.errors import UsageError
+from portcheck.load import REGISTER
+
+#: What the rules read, relative to the register root.
+_FOLDERS = (REGISTER, "schema", *PROTECTED)
+_GIT_ENV = {"GIT_TERMINAL_PROMPT": "0", "GIT_PAGER": "cat", "LC_ALL": "C"}
+
+
+@contextlib.contextmanager
+def checked_out(root: Path, commit: str) -> Iterator[Path | None]:
+    """A scratch copy of the register root at ``commit``; None when it did not exist then."""
+    with tempfile.TemporaryDirectory(prefix="portcheck-base-") as scratch:
+        yield _extract(root, commit, Path(scratch))
+
+
+def _extract(root: Path, commit: str, scratch: Path) -> Path | None:
+    top, prefix = _git_text(root, "rev-parse", "--show-toplevel", "--show-prefix")
+    tree = f"{commit}:{prefix}" if prefix else f"{commit}^{{tree}}"
+    # From the top level: run in a subfolder, git archive limits itself to that folder.
+    command = ["git", "-C", top, "archive", "--format=tar", tree]
+    env = {**os.environ, **_GIT_ENV}
+    with subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env
+    ) as process:
+        assert process.stdout is not None
+        try:
+            with tarfile.open(fileobj=process.stdout, mode="r|") as archive:
+                for member in archive:
+                    _write(archive, member, scratch)
+        except tarfile.TarError:
+            process.kill()
+            return None  # no such tree at that commit: the register did not exist yet
+    (scratch / REGISTER).mkdir(exist_ok=True)
+    return scratch
+
+
+def _wanted(name: str) -> bool:
+    return name in LOCATIONS or name.split("/", 1)[0] in _FOLDERS
+
+
+def _write(archive: tarfile.TarFile, member: tarfile.TarInfo, scratch: Path) -> None:
+    name = member.name.rstrip("/")
+    if not _wanted(name) or name.startswith("/") or ".." in name.split("/"):
+        return
+    target = scratch / name
+    if member.isdir():
+        target.mkdir(parents=True, exist_ok=True)
+        return
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if member.issym():
+        os.symlink(member.linkname, target)  # reported as PC103, never followed
+    elif member.isfile():
+        source = archive.extractfile(member)
+        assert source is not None
+        with target.open("wb") as out:
+            shutil.copyfileobj(source, out)
+
+
+def _git_text(root: Path, *args: str) -> tuple[str, str]:
+    """The first two lines git prints (the second may be empty)."""
+    done = subprocess.run(
+        ["git", "-C", str(root), *args],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, **_GIT_ENV},
+    )
+    if done.returncode != 0:
+        raise UsageError(f"--base: git {args[0]} failed in {root}")
+    top, _, prefix = done.stdout.partition("\n")
+    return top, prefix.strip()
