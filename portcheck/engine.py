@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from portcheck import gate
+from portcheck.checks import exceptions
 from portcheck.errors import UsageError
 from portcheck.finding import Finding
 from portcheck.register import read_policy
@@ -44,7 +45,12 @@ def check_register(
     else:
         judgement = gate.judge(root, base, as_of, policy_dir)
     register = judgement.register
-    shown = [finding for finding in judgement.findings if _selected(finding.path, paths)]
+    granted, invalid = exceptions.load(root)
+    found = exceptions.apply(judgement.findings, granted, register.ids, as_of) + invalid
+    # An excepted finding the base already had is still old news.
+    pairs = zip(judgement.findings, found, strict=False)  # found adds its own at the end
+    old = {new for was, new in pairs if was in judgement.preexisting}
+    shown = [finding for finding in found if _selected(finding.path, paths)]
     checked = {path for held in register.ids.values() for path in held} | register.load_failed
     files = tuple(sorted(path for path in checked if _selected(path, paths)))
     _matched(root, paths, shown, files)
@@ -52,7 +58,7 @@ def check_register(
         sorted(shown),
         files=len(checked),
         checked=files,
-        preexisting=judgement.preexisting,
+        preexisting=frozenset(old),
         notes=judgement.notes,
     )
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from portcheck.finding import Finding, Location, printable
 from portcheck.load.document import Document
 from portcheck.load.fast import parse_fast
+from portcheck.load.ignored import ignored_paths
 from portcheck.load.strict import parse_strict
 from portcheck.rules import BAD_FILE, YAML_UNSAFE
 
@@ -43,8 +44,9 @@ def walk(root: Path) -> Iterator[tuple[str, Finding | None]]:
     """Every file under ports/, sorted, as (repo-relative path, PC103 finding or None).
 
     Symlinks are reported, never followed (a link can point outside the
-    repository or at another allocation).
+    repository or at another allocation). Files git ignores are skipped.
     """
+    ignored = ignored_paths(root, REGISTER)
     pending = [REGISTER]
     while pending:
         folder = pending.pop()
@@ -52,6 +54,8 @@ def walk(root: Path) -> Iterator[tuple[str, Finding | None]]:
             entries = sorted(scan, key=lambda entry: entry.name, reverse=True)
         for entry in entries:
             relative = f"{folder}/{entry.name}"
+            if ignored and (relative in ignored or f"{relative}/" in ignored):
+                continue
             if entry.is_dir(follow_symlinks=False):
                 pending.append(relative)
             elif entry.name not in BESIDE or not entry.is_file(follow_symlinks=False):
