@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 from ruamel.yaml import YAML
 
-from .conftest import GIT_ENV, POLICY, allocation, commit_all, edit, git, write_register
+from .conftest import GIT_ENV, POLICY, allocation, cli, commit_all, edit, git, write_register
 
 REPO = Path(__file__).resolve().parents[1]
 WORKFLOW = REPO / ".github" / "workflows" / "portcheck.yml"
@@ -242,6 +242,33 @@ def test_the_base_policy_judges_the_change(workspace: Workspace, installed: Path
         ("ports/node.yaml", "PC301", "error"),
         ("schema/policy.yaml", "PC702", "error"),
     ]
+
+
+BROKEN_POLICY = POLICY.replace("review_days: 365", 'review_days: "a year"')
+
+
+def test_a_pull_request_that_breaks_the_policy_fails_with_a_located_error(
+    workspace: Workspace, installed: Path
+) -> None:
+    workspace.change({"schema/policy.yaml": BROKEN_POLICY})
+    code, out, err = workspace.run("pull_request", installed)
+    assert code == 1, err  # the change's error, not a usage error (exit 2)
+    assert annotations(out) == [("schema/policy.yaml", "PC200", "error")]
+
+
+def test_the_pull_request_that_repairs_a_broken_base_policy_can_pass(
+    tmp_path: Path, installed: Path
+) -> None:
+    workspace = Workspace(
+        tmp_path,
+        {"ports/a.yaml": allocation(service="a", **LATER), "schema/policy.yaml": BROKEN_POLICY},
+    )
+    assert cli("check", "--root", str(workspace.head))[0] == 2  # main is broken
+    workspace.change({"schema/policy.yaml": POLICY})
+    code, out, err = workspace.run("pull_request", installed)
+    assert code == 0, err
+    assert out.startswith("::warning title=portcheck::the trusted policy cannot be read (")
+    assert annotations(out) == []
 
 
 def test_the_workflow_shape() -> None:

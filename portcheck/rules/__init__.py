@@ -107,7 +107,9 @@ EXPIRED = Rule("PC601", "expired", W, "The allocation's `expires` date has passe
 RECLAIMABLE = Rule(
     "PC602", "reclaimable", W, "A retired allocation's quarantine is over: delete the file."
 )
-RENUMBERED = Rule("PC700", "renumbered", E, "An existing allocation changed its port or protocol.")
+RENUMBERED = Rule(
+    "PC700", "renumbered", E, "An allocation stopped holding a port, protocol or scope it held."
+)
 RELEASED_WITHOUT_RETIRING = Rule(
     "PC701",
     "released-without-retiring",
