@@ -22,8 +22,10 @@ class CheckResult:
     checked: tuple[str, ...] = ()
     #: With --base: findings the base already had (warnings for the summary, not annotated).
     preexisting: frozenset[Finding] = frozenset()
-    #: With --base: what the gate tells the reader besides findings.
+    #: With --base: warnings besides findings (the trusted policy could not be read).
     notes: tuple[str, ...] = ()
+    #: With --base: allocations renamed or moved, old path -> new path.
+    renamed: tuple[tuple[str, str], ...] = ()
 
 
 def check_register(
@@ -60,6 +62,7 @@ def check_register(
         checked=files,
         preexisting=frozenset(old),
         notes=judgement.notes,
+        renamed=judgement.renamed,
     )
 
 

@@ -38,8 +38,10 @@ class Judgement:
     findings: list[Finding]
     #: Findings the base already had: warnings, listed in the summary, never annotated.
     preexisting: frozenset[Finding]
-    #: What the gate tells the reader besides findings (a fallback policy, renames).
+    #: Warnings besides findings (the trusted policy could not be read).
     notes: tuple[str, ...]
+    #: Allocations the change renamed or moved, old path -> new path: not releases.
+    renamed: tuple[tuple[str, str], ...] = ()
 
 
 def run_rules(root: Path, policy: Policy, today: dt.date) -> tuple[Register, list[Finding]]:
@@ -63,13 +65,12 @@ def judge(root: Path, ref: str, today: dt.date, policy_dir: Path | None) -> Judg
     elif head_policy != trusted:
         findings = _union(findings, _rerun(register, head_policy))
     findings.extend(changes.check(change, base, register))
-    for old_path, new_path in sorted(changes.renames(change, base, register).items()):
-        notes.append(f"{old_path} was renamed to {new_path}: the same ports, not a release")
+    renamed = tuple(sorted(changes.renames(change, base, register).items()))
     known = {subject(finding) for finding in old}
     preexisting = [finding for finding in findings if subject(finding) in known]
     marked = frozenset(finding.with_severity(Severity.WARNING) for finding in preexisting)
     fresh = [finding for finding in findings if subject(finding) not in known]
-    return Judgement(register, [*fresh, *marked], marked, tuple(notes))
+    return Judgement(register, [*fresh, *marked], marked, tuple(notes), renamed)
 
 
 def subject(finding: Finding) -> tuple[str, str, str, tuple[str, ...]]:

@@ -1,4 +1,4 @@
-"""`check --base REF`: PC700-PC702 and the warning downgrade, on real git repositories."""
+"""`check --base REF`: PC700-PC702 and old findings as warnings, on real git repositories."""
 
 from __future__ import annotations
 

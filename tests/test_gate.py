@@ -192,6 +192,12 @@ def test_a_rename_keeping_the_ports_is_not_a_release(repo: Path) -> None:
     code, out, err = check(repo, "--base", "main")
     assert (code, out) == (0, "")
     assert "ports/idp.yaml was renamed to ports/idp-eu.yaml" in err
+    code, out, _ = check(repo, "--base", "main", "--format", "github")
+    assert (code, out) == (
+        0,
+        "::notice title=portcheck::ports/idp.yaml was renamed to ports/idp-eu.yaml: "
+        "the same ports, not a release\n",
+    )
 
 
 def test_a_rename_to_other_ports_is_a_release(repo: Path) -> None:

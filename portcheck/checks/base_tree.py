@@ -68,6 +68,8 @@ def _write(archive: tarfile.TarFile, member: tarfile.TarInfo, scratch: Path) -> 
         target.mkdir(parents=True, exist_ok=True)
         return
     target.parent.mkdir(parents=True, exist_ok=True)
+    if not target.parent.resolve().is_relative_to(scratch.resolve()):
+        return  # never write through a link the archive made
     if member.issym():
         os.symlink(member.linkname, target)  # reported as PC103, never followed
     elif member.isfile():

@@ -83,6 +83,8 @@ def check(
     shown = [_relative(top, path) for path in paths or ()]
     result = check_register(top, as_of=parse_date(as_of), policy_dir=policy, paths=shown, base=base)
     for note in result.notes:
+        sys.stderr.write(f"portcheck: warning: {escape_controls(note)}\n")
+    for note in _renames(result):
         sys.stderr.write(f"portcheck: note: {escape_controls(note)}\n")
     sys.stdout.write(_render(output_format, result, top, strict=strict))
     if output_format in (OutputFormat.TEXT, OutputFormat.GITHUB):
@@ -104,10 +106,9 @@ def _render(output_format: OutputFormat, result: CheckResult, top: Path, *, stri
         # What the base already had is listed in the step summary, not annotated on
         # every pull request (README, "How the gate decides").
         annotated = [finding for finding in findings if finding not in result.preexisting]
-        notes = "".join(
-            f"::warning title=portcheck::{github.escape_data(note)}\n" for note in result.notes
-        )
-        return notes + github.render(annotated)
+        notes = [f"::warning title=portcheck::{github.escape_data(n)}\n" for n in result.notes]
+        notes += [f"::notice title=portcheck::{github.escape_data(n)}\n" for n in _renames(result)]
+        return "".join(notes) + github.render(annotated)
     if output_format is OutputFormat.SARIF:
         return sarif.render(findings)
     if output_format is OutputFormat.MARKDOWN:
@@ -118,6 +119,12 @@ def _render(output_format: OutputFormat, result: CheckResult, top: Path, *, stri
     color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
     source = _source_reader(top) if sys.stdout.isatty() else None
     return text.render(findings, color=color, source=source)
+
+
+def _renames(result: CheckResult) -> list[str]:
+    return [
+        f"{old} was renamed to {new}: the same ports, not a release" for old, new in result.renamed
+    ]
 
 
 def report_time() -> dt.datetime:
