@@ -19,6 +19,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from portcheck.checks import CHECKS, changes
+from portcheck.checks.base_register import base_register
 from portcheck.checks.base_tree import checked_out
 from portcheck.errors import UsageError
 from portcheck.finding import Finding, Location, Severity
@@ -47,23 +48,26 @@ class Judgement:
 def run_rules(root: Path, policy: Policy, today: dt.date) -> tuple[Register, list[Finding]]:
     """Load the register under ``root`` and run every check on it."""
     register, findings = build_register(root, policy, today)
-    for check in CHECKS:
-        findings.extend(check.check(register))
-    return register, findings
+    return register, findings + _checked(register)
 
 
 def judge(root: Path, ref: str, today: dt.date, policy_dir: Path | None) -> Judgement:
     change = changes.compare(root, ref)
     head_policy = _head_policy(root)
     notes: list[str] = []
-    with checked_out(root, change.commit) as base_root:
-        trusted = _trusted_policy(root, policy_dir, head_policy, base_root, notes)
-        base, old = run_rules(base_root, trusted, today) if base_root else (None, [])
-    register, findings = run_rules(root, trusted, today)
+    with checked_out(root, change.commit) as scratch:
+        trusted = _trusted_policy(root, policy_dir, head_policy, scratch, notes)
+        register, loaded = build_register(root, trusted, today)
+        base: Register | None = None
+        old: list[Finding] = []
+        if scratch is not None:
+            base, old = base_register(change, scratch, (register, loaded), trusted, today)
+            old += _checked(base)
+    findings = loaded + _checked(register)
     if isinstance(head_policy, Finding):
         findings.append(head_policy)
     elif head_policy != trusted:
-        findings = _union(findings, _rerun(register, head_policy))
+        findings = _union(findings, _checked(dataclasses.replace(register, policy=head_policy)))
     findings.extend(changes.check(change, base, register))
     renamed = tuple(sorted(changes.renames(change, base, register).items()))
     known = {subject(finding) for finding in old}
@@ -80,11 +84,10 @@ def subject(finding: Finding) -> tuple[str, str, str, tuple[str, ...]]:
     return finding.code, finding.path, message, tuple(loc.path for loc in finding.related)
 
 
-def _rerun(register: Register, policy: Policy) -> list[Finding]:
-    """The checks that depend on the policy, on the same loaded files (README: the head's
-    own policy judges main once this merges)."""
-    judged = dataclasses.replace(register, policy=policy)
-    return [finding for check in CHECKS for finding in check.check(judged)]
+def _checked(register: Register) -> list[Finding]:
+    """Every check on a loaded register. Run again with the head's own policy on the same
+    loaded files: that policy judges main once the change merges."""
+    return [finding for check in CHECKS for finding in check.check(register)]
 
 
 def _union(findings: list[Finding], more: Iterable[Finding]) -> list[Finding]:

@@ -1,10 +1,10 @@
-"""The register as it was at a commit, written to a scratch folder so it loads like any other.
+"""What the rules read besides ports/ at a commit, written to a small scratch folder.
 
-`check --base` runs every rule on the base too (README, "How the gate decides"):
-only the folders the rules read are written (the register, its schema, the
-CODEOWNERS files and the folders CODEOWNERS must protect), streamed from
-`git archive`, so an old file is never held in memory whole and a file over
-the 64 KiB limit is refused by the loader exactly as on disk.
+`check --base` runs every rule on the base too (README, "How the gate
+decides"). The allocations themselves come from git one by one
+(portcheck.checks.base_register); this copies the rest the rules read: the
+schema folder, the CODEOWNERS files and the folders CODEOWNERS must protect,
+streamed from `git archive`.
 """
 
 from __future__ import annotations
@@ -22,8 +22,9 @@ from portcheck.codeowners.source import LOCATIONS, PROTECTED
 from portcheck.errors import UsageError
 from portcheck.load import REGISTER
 
-#: What the rules read, relative to the register root.
-_FOLDERS = (REGISTER, "schema", *PROTECTED)
+#: What the rules read besides ports/, relative to the register root.
+_FOLDERS = ("schema", *PROTECTED)
+_TOP = {*_FOLDERS, *(location.split("/")[0] for location in LOCATIONS)}
 _GIT_ENV = {"GIT_TERMINAL_PROMPT": "0", "GIT_PAGER": "cat", "LC_ALL": "C"}
 
 
@@ -37,9 +38,21 @@ def checked_out(root: Path, commit: str) -> Iterator[Path | None]:
 def _extract(root: Path, commit: str, scratch: Path) -> Path | None:
     top, prefix = _git_text(root, "rev-parse", "--show-toplevel", "--show-prefix")
     tree = f"{commit}:{prefix}" if prefix else f"{commit}^{{tree}}"
-    # From the top level: run in a subfolder, git archive limits itself to that folder.
-    command = ["git", "-C", top, "archive", "--format=tar", tree]
     env = {**os.environ, **_GIT_ENV}
+    names = subprocess.run(
+        ["git", "-C", top, "ls-tree", "-z", "--name-only", tree],
+        capture_output=True,
+        check=False,
+        env=env,
+    )
+    if names.returncode != 0:
+        return None  # no such tree at that commit: the register did not exist yet
+    wanted = sorted({os.fsdecode(n) for n in names.stdout.split(b"\0") if n} & _TOP)
+    (scratch / REGISTER).mkdir()
+    if not wanted:
+        return scratch
+    # From the top level: run in a subfolder, git archive limits itself to that folder.
+    command = ["git", "-C", top, "archive", "--format=tar", tree, "--", *wanted]
     with subprocess.Popen(
         command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env
     ) as process:
@@ -51,7 +64,6 @@ def _extract(root: Path, commit: str, scratch: Path) -> Path | None:
         except tarfile.TarError:
             process.kill()
             return None  # no such tree at that commit: the register did not exist yet
-    (scratch / REGISTER).mkdir(exist_ok=True)
     return scratch
 
 
