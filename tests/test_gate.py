@@ -218,6 +218,20 @@ def test_a_rename_breaks_references_to_the_old_id(repo: Path) -> None:
     assert located(run(repo, base="main")) == [("ports/web.yaml", 8, 14, "PC402")]
 
 
+@pytest.mark.parametrize(
+    ("retired_on", "expected"), [("2026-01-13", []), ("2026-11-01", ["PC700"])]
+)
+def test_a_retired_allocation_may_shrink_once_its_quarantine_is_over(
+    tmp_path: Path, retired_on: str, expected: list[str]
+) -> None:
+    fields = {"allocated": "2025-01-01", "status": "retired", "retired_on": retired_on}
+    root = new_repo(
+        tmp_path, {"ports/old.yaml": alloc(service="old", port='"9000-9009"', **fields)}
+    )
+    on_branch(root, "shrink", {"ports/old.yaml": alloc(service="old", port=9000, **fields)})
+    assert [f.code for f in run(root, base="main") if f.code != "PC602"] == expected
+
+
 def test_moving_off_a_contested_port_releases_nothing(tmp_path: Path) -> None:
     root = new_repo(
         tmp_path, {"ports/x.yaml": alloc(service="x"), "ports/y.yaml": alloc(service="y")}

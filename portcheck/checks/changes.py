@@ -17,7 +17,7 @@ from portcheck.checks.release import released, same_coverage
 from portcheck.finding import Finding, Location
 from portcheck.load import REGISTER
 from portcheck.model import Allocation
-from portcheck.model.dates import reclaimable_on
+from portcheck.model.dates import reclaimable, reclaimable_on
 from portcheck.register import Entry, Register
 from portcheck.rules import (
     BACKDATED,
@@ -45,9 +45,10 @@ def check(change: Change, base: Register | None, register: Register) -> Iterator
     old = {entry.path: entry for entry in base.entries} if base is not None else {}
     new = {entry.path: entry for entry in register.entries}
     moved = _moves(change, old, new)
-    for path in sorted(old.keys() & new.keys() & change.touched):
-        yield from _renumbered(old[path], new[path], _holders(path, old, new))
-    for old_path, new_path in sorted(moved.items()):
+    edited = [(path, path) for path in sorted(old.keys() & new.keys() & change.touched)]
+    for old_path, new_path in edited + sorted(moved.items()):
+        if reclaimable(old[old_path].allocation, register.policy, register.today):
+            continue  # its quarantine is over: it could be deleted, so it may shrink
         yield from _renumbered(old[old_path], new[new_path], _holders(old_path, old, new))
     for path in sorted((change.deleted & old.keys()) - moved.keys()):
         yield from _released(old[path], _holders(path, old, new), register)
