@@ -284,6 +284,25 @@ def test_an_old_file_over_64_kib_is_not_parsed(tmp_path: Path) -> None:
     assert located(run(root, base="main")) == []  # PC102 on the base: no old allocation
 
 
+def test_files_that_were_never_allocations_at_the_base(tmp_path: Path) -> None:
+    """The touched files of the base go through the loader's checks too: a symlink and
+    a bad name are PC103 there, so removing them frees nothing and fixing them is new."""
+    root = new_repo(tmp_path, {"ports/a.yaml": alloc(service="a"), "ports/Bad.yaml": "x: 1\n"})
+    (root / "ports/link.yaml").symlink_to("a.yaml")
+    commit_all(root, "broken files")
+    assert {(f.path, f.code) for f in run(root)} == {
+        ("ports/Bad.yaml", "PC103"),
+        ("ports/link.yaml", "PC103"),
+    }
+    on_branch(root, "unrelated", {"ports/b.yaml": alloc(service="b", port=9000)})
+    assert {(f.path, f.severity) for f in run(root, base="main")} == {
+        ("ports/Bad.yaml", Severity.WARNING),
+        ("ports/link.yaml", Severity.WARNING),
+    }
+    on_branch(root, "clean", {"ports/Bad.yaml": None, "ports/link.yaml": None})
+    assert run(root, base="main") == []
+
+
 # Exceptions ----------------------------------------------------------------------------
 
 EXCEPTION = """\

@@ -20,7 +20,7 @@ from pathlib import Path
 from portcheck.checks.git_diff import Change
 from portcheck.codeowners import load_codeowners
 from portcheck.errors import UsageError
-from portcheck.finding import Finding
+from portcheck.finding import Finding, escape_controls
 from portcheck.load import (
     BESIDE,
     EXTENSION,
@@ -161,5 +161,6 @@ def _git(root: Path, args: list[str], given: bytes | None = None) -> bytes:
         env={**os.environ, **_GIT_ENV},
     )
     if done.returncode != 0:
-        raise UsageError(f"--base: git {args[0]} failed: {done.stderr.decode(errors='replace')}")
+        lines = done.stderr.decode(errors="replace").strip().splitlines() or ["no message"]
+        raise UsageError(f"--base: git {args[0]} failed: {escape_controls(lines[0])}")
     return done.stdout
