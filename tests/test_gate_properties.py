@@ -122,7 +122,7 @@ def passes(root: Path, policy: Path | None, base: str | None) -> bool:
     return not any(finding.severity is Severity.ERROR for finding in result.findings)
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=15, deadline=None)
 @given(ops=st.lists(st.one_of(claims, edits, policies), min_size=1, max_size=4))
 def test_merging_only_passing_pull_requests_keeps_main_passing(
     tmp_path_factory: pytest.TempPathFactory, ops: list[tuple[object, ...]]
