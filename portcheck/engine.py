@@ -7,9 +7,11 @@ import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
 
-from portcheck.checks import CHECKS, changes
+from portcheck import gate
+from portcheck.checks import exceptions
+from portcheck.errors import UsageError
 from portcheck.finding import Finding
-from portcheck.register import build_register, read_policy
+from portcheck.register import read_policy
 
 
 @dataclasses.dataclass(frozen=True)
@@ -18,6 +20,12 @@ class CheckResult:
     files: int  # files looked at under ports/
     #: Those files' repo-relative paths, sorted (JUnit has one test case per file).
     checked: tuple[str, ...] = ()
+    #: With --base: findings the base already had (warnings for the summary, not annotated).
+    preexisting: frozenset[Finding] = frozenset()
+    #: With --base: warnings besides findings (the trusted policy could not be read).
+    notes: tuple[str, ...] = ()
+    #: With --base: allocations renamed or moved, old path -> new path.
+    renamed: tuple[tuple[str, str], ...] = ()
 
 
 def check_register(
@@ -30,22 +38,43 @@ def check_register(
 ) -> CheckResult:
     """Every check on the whole register; ``paths`` (repo-relative) only filter what is shown.
 
-    With ``base`` (a git ref), the diff rules run too and findings the change is
-    not involved in become warnings (portcheck.checks.changes).
+    With ``base`` (a git ref), the diff rules run too and findings the base
+    already had become warnings (portcheck.gate).
     """
-    policy = read_policy(root, policy_dir)
-    change = changes.compare(root, base) if base is not None else None
-    register, findings = build_register(root, policy, as_of)
-    for check in CHECKS:
-        findings.extend(check.check(register))
-    if change is not None:
-        findings.extend(changes.check(change, register))
-        findings = changes.downgrade(findings, change)
-    shown = [finding for finding in findings if _selected(finding.path, paths)]
+    if base is None:
+        register, findings = gate.run_rules(root, read_policy(root, policy_dir), as_of)
+        judgement = gate.Judgement(register, findings, frozenset(), ())
+    else:
+        judgement = gate.judge(root, base, as_of, policy_dir)
+    register = judgement.register
+    granted, invalid = exceptions.load(root)
+    found = exceptions.apply(judgement.findings, granted, register.ids, as_of) + invalid
+    # An excepted finding the base already had is still old news.
+    pairs = zip(judgement.findings, found, strict=False)  # found adds its own at the end
+    old = {new for was, new in pairs if was in judgement.preexisting}
+    shown = [finding for finding in found if _selected(finding.path, paths)]
     checked = {path for held in register.ids.values() for path in held} | register.load_failed
     files = tuple(sorted(path for path in checked if _selected(path, paths)))
-    return CheckResult(sorted(shown), files=len(checked), checked=files)
+    _matched(root, paths, shown, files)
+    return CheckResult(
+        sorted(shown),
+        files=len(checked),
+        checked=files,
+        preexisting=frozenset(old),
+        notes=judgement.notes,
+        renamed=judgement.renamed,
+    )
 
 
 def _selected(path: str, paths: Sequence[str]) -> bool:
     return not paths or any(path == p or path.startswith(p.rstrip("/") + "/") for p in paths)
+
+
+def _matched(
+    root: Path, paths: Sequence[str], shown: list[Finding], files: tuple[str, ...]
+) -> None:
+    """A PATH that names nothing on disk and no finding is a typo, never "All checks passed"."""
+    for path in paths:
+        known = [*files, *(finding.path for finding in shown)]
+        if not (root / path).exists() and not any(_selected(held, [path]) for held in known):
+            raise UsageError(f"{path}: no such file or folder in the register")

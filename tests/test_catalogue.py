@@ -26,8 +26,10 @@ SPEC_TABLE = {  # the stable codes, names and severities (README, Rules)
     "PC600": "review-overdue", "PC601": "expired", "PC602": "reclaimable",
     "PC700": "renumbered", "PC701": "released-without-retiring",
     "PC702": "policy-and-allocations-together",
+    "PC703": "backdated", "PC800": "exception-invalid", "PC801": "exception-unused",
+    "PC802": "exception-expired",
 }  # fmt: skip
-WARNINGS = {"PC600", "PC601", "PC602"}
+WARNINGS = {"PC600", "PC601", "PC602", "PC801", "PC802"}
 
 
 def test_codes_names_and_severities_follow_the_spec() -> None:

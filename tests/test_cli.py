@@ -149,7 +149,7 @@ def test_policy_dir_replaces_the_register_policy(tmp_path: Path) -> None:
 
 
 def test_schema_prints_the_committed_files() -> None:
-    for kind in ("allocation", "policy"):
+    for kind in ("allocation", "policy", "exceptions"):
         code, out, _ = cli("schema", kind)
         assert code == 0
         assert out == (REPO / "schema" / f"{kind}.schema.json").read_text(encoding="utf-8")

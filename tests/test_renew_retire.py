@@ -85,22 +85,22 @@ def test_renew_defaults_to_today_plus_review_days(tmp_path: Path) -> None:
 
 def test_retire_sets_status_and_appends_retired_on(tmp_path: Path) -> None:
     root = register(tmp_path, COMMENTED)
-    code, out, err = cli("retire", "svc", "--on", "2026-11-01", "--root", str(root))
-    assert (code, out) == (0, f"{SVC}: retired on 2026-11-01\n")
-    assert err == "its ports stay occupied; reclaimable from 2027-01-30 (portcheck reclaim)\n"
+    code, out, err = cli("retire", "svc", "--on", "2099-11-01", "--root", str(root))
+    assert (code, out) == (0, f"{SVC}: retired on 2099-11-01\n")
+    assert err == "its ports stay occupied; reclaimable from 2100-01-30 (portcheck reclaim)\n"
     assert read(root) == edited(
         COMMENTED,
         {6: 'status: "retired"        # double-quoted status'},
-        {13: "retired_on: 2026-11-01"},
+        {13: "retired_on: 2099-11-01"},
     )
     assert run(root) == []
 
 
 def test_retire_inserts_status_after_description(tmp_path: Path) -> None:
     root = register(tmp_path, WITHOUT_DATES)
-    assert cli("retire", "svc", "--on", "2026-11-01", "--root", str(root))[0] == 0
+    assert cli("retire", "svc", "--on", "2099-11-01", "--root", str(root))[0] == 0
     assert read(root) == edited(
-        WITHOUT_DATES, {}, {6: "status: retired", 10: "retired_on: 2026-11-01"}
+        WITHOUT_DATES, {}, {6: "status: retired", 10: "retired_on: 2099-11-01"}
     )
 
 
@@ -140,6 +140,7 @@ def test_line_endings_byte_order_mark_and_mode_are_kept(tmp_path: Path) -> None:
         ),
         (["renew", "svc", "--until", "soon"], 2, "Invalid value for --until: 'soon' is not a date"),
         (["retire", "svc", "--on", "2026-02-30"], 2, "Invalid value for --on: '2026-02-30'"),
+        (["retire", "svc", "--on", "2026-01-13"], 2, "retired_on 2026-01-13 is before today"),
     ],
 )
 def test_refusals_leave_the_file_alone(
@@ -154,12 +155,12 @@ def test_refusals_leave_the_file_alone(
 
 def test_retiring_twice_is_refused(tmp_path: Path) -> None:
     root = register(tmp_path, COMMENTED)
-    assert cli("retire", "svc", "--on", "2026-11-01", "--root", str(root))[0] == 0
+    assert cli("retire", "svc", "--on", "2099-11-01", "--root", str(root))[0] == 0
     after = read(root)
     assert cli("retire", "svc", "--root", str(root)) == (
         1,
         "",
-        f"portcheck: error: {SVC} was already retired on 2026-11-01\n",
+        f"portcheck: error: {SVC} was already retired on 2099-11-01\n",
     )
     assert read(root) == after
 

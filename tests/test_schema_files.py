@@ -42,7 +42,7 @@ def document(text: str) -> Document:
     return doc
 
 
-@pytest.mark.parametrize("kind", ["allocation", "policy"])
+@pytest.mark.parametrize("kind", ["allocation", "policy", "exceptions"])
 def test_committed_schema_is_generated(kind: Kind) -> None:
     """`portcheck schema KIND` output and schema/KIND.schema.json are the same bytes."""
     committed = (REPO / "schema" / f"{kind}.schema.json").read_bytes()

@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 from ruamel.yaml import YAML
 
-from .conftest import GIT_ENV, POLICY, allocation, commit_all, edit, git, write_register
+from .conftest import GIT_ENV, POLICY, allocation, cli, commit_all, edit, git, write_register
 
 REPO = Path(__file__).resolve().parents[1]
 WORKFLOW = REPO / ".github" / "workflows" / "portcheck.yml"
@@ -202,21 +202,21 @@ def test_a_colliding_claim_fails_and_an_old_problem_only_warns(
     workspace.change({"ports/b.yaml": allocation(service="b", **LATER)})
     code, out, err = workspace.run(event, installed)
     assert code == 1, err
-    assert annotations_in(out) == [
+    assert annotations_in(out) == [  # the old problem: in the summary, not annotated
         ("ports/a.yaml", "PC400", "error"),
         ("ports/b.yaml", "PC400", "error"),
-        ("ports/legacy.yaml", "PC301", "warning"),
     ]
     summary = workspace.summary.read_text(encoding="utf-8")
     assert summary.startswith("Earlier output of this step.\n## portcheck\n")
     assert "| PC400 | port-collision | 2 | 0 |" in summary
+    assert "| PC301 | reserved-range | 0 | 1 |" in summary
 
 
 def test_a_clean_claim_passes(workspace: Workspace, installed: Path) -> None:
     workspace.change({"ports/b.yaml": allocation(service="b", port=9000, **LATER)})
     code, out, err = workspace.run("pull_request", installed)
     assert code == 0, err
-    assert annotations_in(out) == [("ports/legacy.yaml", "PC301", "warning")]
+    assert annotations_in(out) == []
 
 
 def test_a_push_to_main_checks_everything(workspace: Workspace, installed: Path) -> None:
@@ -238,11 +238,37 @@ def test_the_base_policy_judges_the_change(workspace: Workspace, installed: Path
     )
     code, out, err = workspace.run("pull_request", installed)
     assert code == 1, err
-    assert sorted(annotations_in(out)) == [
-        ("ports/legacy.yaml", "PC301", "error"),  # a schema/ change touches every file
+    assert sorted(annotations_in(out)) == [  # ports/legacy.yaml's PC301 is old: not annotated
         ("ports/node.yaml", "PC301", "error"),
         ("schema/policy.yaml", "PC702", "error"),
     ]
+
+
+BROKEN_POLICY = POLICY.replace("review_days: 365", 'review_days: "a year"')
+
+
+def test_a_pull_request_that_breaks_the_policy_fails_with_a_located_error(
+    workspace: Workspace, installed: Path
+) -> None:
+    workspace.change({"schema/policy.yaml": BROKEN_POLICY})
+    code, out, err = workspace.run("pull_request", installed)
+    assert code == 1, err  # the change's error, not a usage error (exit 2)
+    assert annotations_in(out) == [("schema/policy.yaml", "PC200", "error")]
+
+
+def test_the_pull_request_that_repairs_a_broken_base_policy_can_pass(
+    tmp_path: Path, installed: Path
+) -> None:
+    workspace = Workspace(
+        tmp_path,
+        {"ports/a.yaml": allocation(service="a", **LATER), "schema/policy.yaml": BROKEN_POLICY},
+    )
+    assert cli("check", "--root", str(workspace.head))[0] == 2  # main is broken
+    workspace.change({"schema/policy.yaml": POLICY})
+    code, out, err = workspace.run("pull_request", installed)
+    assert code == 0, err
+    assert out.startswith("::warning title=portcheck::the trusted policy cannot be read (")
+    assert annotations_in(out) == []
 
 
 def test_the_workflow_shape() -> None:

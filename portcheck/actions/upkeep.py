@@ -57,7 +57,13 @@ def renew(
 def retire(
     register: Register, ident: str, on: dt.date | None, broken: Sequence[Finding] = ()
 ) -> Edited:
-    """Set ``status: retired`` and ``retired_on`` (default today)."""
+    """Set ``status: retired`` and ``retired_on`` (default today, never earlier: the
+    quarantine counts from the day of the retirement, rule PC703)."""
+    if on is not None and on < register.today:
+        raise UsageError(
+            f"retired_on {on} is before today ({register.today}): a retirement cannot be "
+            "backdated, the quarantine counts from the day it happens"
+        )
     entry = find(register, ident, broken)
     if entry.allocation.status == "retired":
         raise Refused(f"{entry.path} was already retired on {entry.allocation.retired_on}")

@@ -1,198 +1,146 @@
-"""`check --base REF`: what a change did, the diff rules PC700-PC702, and who it blocks.
+"""`check --base REF`: what a change did, and the diff rules PC700-PC703.
 
 The change is the working tree against REF, tracked and untracked files alike,
-because `check` reads every file on disk (docs/file-format.md). Old contents come from
-`git show`, parsed and validated exactly as the register is. A finding on a
-file the change did not touch becomes a warning, so an old problem elsewhere
-never blocks an unrelated pull request; it stays an error when it points at a
-touched allocation (both sides of a collision with a new claim), and a change
-under `schema/` touches every file (README, Checking a pull request).
+because `check` reads every file on disk (docs/file-format.md). What each
+file held before comes from the base register, loaded and validated exactly as
+the head is (portcheck.checks.base_tree), so an old file over 64 KiB is never
+parsed. Which findings block is decided elsewhere (portcheck.gate).
 """
 
 from __future__ import annotations
 
-import dataclasses
-import functools
-import os
-import subprocess
-from collections.abc import Iterable, Iterator
-from pathlib import Path
+import datetime as dt
+from collections.abc import Iterator
 
-from portcheck.errors import UsageError
-from portcheck.finding import Finding, Location, Severity, plural, printable
-from portcheck.load import EXTENSION, REGISTER, allocation_id, parse_document
+from portcheck.checks.git_diff import Change, change_date, compare
+from portcheck.checks.release import released, same_coverage
+from portcheck.finding import Finding, Location, plural
+from portcheck.load import REGISTER
 from portcheck.model import Allocation
-from portcheck.model.dates import reclaimable_on
-from portcheck.model.validate import validate_allocation
+from portcheck.model.dates import reclaimable, reclaimable_on
 from portcheck.register import Entry, Register
-from portcheck.rules import POLICY_AND_ALLOCATIONS_TOGETHER, RELEASED_WITHOUT_RETIRING, RENUMBERED
+from portcheck.rules import (
+    BACKDATED,
+    POLICY_AND_ALLOCATIONS_TOGETHER,
+    RELEASED_WITHOUT_RETIRING,
+    RENUMBERED,
+    Rule,
+)
 
+__all__ = ["RULES", "Change", "check", "compare", "renames"]
+
+RULES: tuple[Rule, ...] = (
+    RENUMBERED,
+    RELEASED_WITHOUT_RETIRING,
+    POLICY_AND_ALLOCATIONS_TOGETHER,
+    BACKDATED,
+)
 SCHEMA = "schema"
 POLICY_PATH = "schema/policy.yaml"
-# No prompts, no pager, no user diff drivers: plumbing output only.
-_GIT_ENV = {"GIT_TERMINAL_PROMPT": "0", "GIT_PAGER": "cat", "LC_ALL": "C"}
+EXCEPTIONS_PATH = "schema/exceptions.yaml"
 
 
-@dataclasses.dataclass(frozen=True)
-class Change:
-    """Repo-relative paths the working tree added, modified or deleted since ``commit``."""
-
-    root: Path
-    commit: str
-    added: frozenset[str]
-    modified: frozenset[str]
-    deleted: frozenset[str]
-
-    @functools.cached_property
-    def touched(self) -> frozenset[str]:
-        return self.added | self.modified | self.deleted
-
-    @functools.cached_property
-    def judges_everything(self) -> bool:
-        """A policy or schema change can turn any file's finding on or off."""
-        return any(_under(path, SCHEMA) for path in self.touched)
-
-    def involves(self, finding: Finding) -> bool:
-        """The finding is on a touched file, or points at a touched allocation (the other
-        side of a collision or a duplicate id). A related CODEOWNERS line does not count:
-        most claims touch CODEOWNERS (`portcheck codeowners --write`)."""
-        related = (loc.path for loc in finding.related if _under(loc.path, REGISTER))
-        paths = (finding.path, *related)
-        return self.judges_everything or any(path in self.touched for path in paths)
-
-
-def compare(root: Path, ref: str) -> Change:
-    """The change from ``ref`` to the working tree; UsageError (exit 2) if git cannot say."""
-    shown = printable(ref)
-    try:
-        verified = _git(
-            root, "rev-parse", "--verify", "--quiet", "--end-of-options", ref + "^{commit}"
-        )
-        commit = verified.decode().strip()
-        diff = ("diff", "--name-status", "-z", "--no-renames", "--relative", commit, "--")
-        status = _git(root, *diff)
-        untracked = _git(root, "ls-files", "-z", "-o", "--exclude-standard", "--", REGISTER, SCHEMA)
-    except _GitFailed as failed:
-        reason = failed.reason or f"no commit {shown} in {root}"
-        raise UsageError(f"--base {shown}: {reason}") from None
-    fields = [os.fsdecode(field) for field in status.split(b"\0")]
-    by_status: dict[str, set[str]] = {"A": set(), "M": set(), "D": set()}
-    for letter, path in zip(fields[0::2], fields[1::2], strict=False):
-        by_status.get(letter[:1], by_status["M"]).add(path)  # T(ype), U(nmerged): modified
-    new = {os.fsdecode(path) for path in untracked.split(b"\0") if path}
-    return Change(
-        root=root,
-        commit=commit,
-        added=frozenset(by_status["A"] | (new - by_status["D"])),
-        modified=frozenset(by_status["M"] | (new & by_status["D"])),
-        deleted=frozenset(by_status["D"] - new),
-    )
-
-
-class _GitFailed(Exception):
-    def __init__(self, stderr: bytes) -> None:
-        lines = stderr.decode(errors="replace").strip().splitlines()
-        self.reason = f"git: {lines[0]}" if lines else ""
-
-
-def _git(root: Path, *args: str) -> bytes:
-    try:
-        done = subprocess.run(
-            ["git", "-C", str(root), *args],
-            capture_output=True,
-            check=False,
-            env={**os.environ, **_GIT_ENV},
-        )
-    except OSError as error:
-        raise UsageError(f"--base: cannot run git: {error.strerror}") from None
-    if done.returncode != 0:
-        raise _GitFailed(done.stderr)
-    return done.stdout
-
-
-def old_allocation(change: Change, path: str) -> Allocation | None:
-    """The allocation ``path`` held at the base, or None when it was not a valid one."""
-    try:
-        data = _git(change.root, "show", f"{change.commit}:./{path}")
-    except _GitFailed:
-        return None
-    document = parse_document(data, path)
-    if isinstance(document, Finding):
-        return None
-    validated = validate_allocation(document)
-    return None if isinstance(validated, list) else validated
-
-
-def check(change: Change, register: Register) -> Iterator[Finding]:
-    """PC700, PC701 and PC702 for ``change`` on the loaded ``register``."""
-    entries = {entry.path: entry for entry in register.entries}
-    moved = _moves(change)
-    for old_path, new_path in sorted(moved.items()):
-        yield from _renumbered(change, old_path, entries.get(new_path))
-    for path in sorted(_allocations(change.modified)):
-        yield from _renumbered(change, path, entries.get(path))
-    for path in sorted(_allocations(change.deleted) - moved.keys()):
-        yield from _released(change, path, register)
+def check(change: Change, base: Register | None, register: Register) -> Iterator[Finding]:
+    """PC700, PC701, PC702 and PC703 for ``change``, from the base register to ``register``."""
+    old = {entry.path: entry for entry in base.entries} if base is not None else {}
+    new = {entry.path: entry for entry in register.entries}
+    moved = _moves(change, old, new)
+    edited = [(path, path) for path in sorted(old.keys() & new.keys() & change.touched)]
+    for old_path, new_path in edited + sorted(moved.items()):
+        if reclaimable(old[old_path].allocation, register.policy, register.today):
+            continue  # its quarantine is over: it could be deleted, so it may shrink
+        yield from _renumbered(old[old_path], new[new_path], _holders(old_path, old, new))
+    for path in sorted((change.deleted & old.keys()) - moved.keys()):
+        yield from _released(old[path], _holders(path, old, new), register)
+    yield from _backdated(change, old, new, register.today)
     yield from _together(change)
 
 
-def _allocations(paths: Iterable[str]) -> set[str]:
-    return {path for path in paths if _under(path, REGISTER) and path.endswith(EXTENSION)}
+def renames(change: Change, base: Register | None, register: Register) -> dict[str, str]:
+    """Old path -> new path of the allocations the change renamed or moved."""
+    old = {entry.path: entry for entry in base.entries} if base is not None else {}
+    return _moves(change, old, {entry.path: entry for entry in register.entries})
 
 
-def _moves(change: Change) -> dict[str, str]:
-    """Deleted allocation paths whose id was added elsewhere: a move between folders."""
-    added = {allocation_id(path.rpartition("/")[2]): path for path in _allocations(change.added)}
-    moves = {}
-    for path in _allocations(change.deleted):
-        ident = allocation_id(path.rpartition("/")[2])
-        if ident is not None and ident in added:
-            moves[path] = added[ident]
+def _moves(change: Change, old: dict[str, Entry], new: dict[str, Entry]) -> dict[str, str]:
+    """Deleted allocations that reappear elsewhere: under the same id (a move between
+    folders), or under another id holding exactly the same ports (a rename)."""
+    added = sorted((change.added & new.keys()) - old.keys())
+    moves: dict[str, str] = {}
+    for path in sorted((change.deleted & old.keys()) - new.keys()):
+        entry = old[path]
+        same_id = [other for other in added if new[other].id == entry.id]
+        alike = [o for o in added if same_coverage(entry.allocation, new[o].allocation)]
+        target = next(iter(same_id or alike), None)
+        if target is not None:
+            moves[path] = target
+            added.remove(target)
     return moves
 
 
-def _renumbered(change: Change, old_path: str, entry: Entry | None) -> Iterator[Finding]:
-    old = old_allocation(change, old_path) if entry is not None else None
-    if entry is None or old is None:
-        return  # a new file that failed loading or the schema has its own finding
-    new = entry.allocation
-    if new.span != old.span:
-        message = f"port changed from {old.span} to {new.span}"
-        yield _renumbering(entry, "port", message)
-    if set(new.protocols) != set(old.protocols):
-        message = f"protocol changed from {'/'.join(old.protocols)} to {'/'.join(new.protocols)}"
-        yield _renumbering(entry, "protocol", message)
+def _holders(path: str, old: dict[str, Entry], new: dict[str, Entry]) -> list[Allocation]:
+    """The other allocations that held their ports at the base and still exist."""
+    return [new[other].allocation for other in old.keys() & new.keys() if other != path]
 
 
-def _renumbering(entry: Entry, field: str, message: str) -> Finding:
-    advice = ": claim the new one in a new file and retire this allocation"
-    return RENUMBERED.finding(entry.document.locate((field,)), message + advice)
+def _renumbered(old: Entry, new: Entry, holders: list[Allocation]) -> Iterator[Finding]:
+    by_field: dict[str, list[str]] = {}
+    for part in released(old.allocation, new.allocation, holders):
+        by_field.setdefault(part.field, []).append(str(part))
+    for field, parts in sorted(by_field.items(), key=lambda item: _FIELDS.index(item[0])):
+        yield RENUMBERED.finding(
+            new.document.locate((field,)),
+            f"no longer holds {', '.join(parts)}: a live port is released only by retiring "
+            "its allocation (claim the new ports in a new file)",
+        )
 
 
-def _released(change: Change, path: str, register: Register) -> Iterator[Finding]:
-    old = old_allocation(change, path)
-    if old is None:
-        return  # deleting a file that was broken at the base frees nothing anyone relied on
-    ident = allocation_id(path.rpartition("/")[2])
-    if ident is None:
-        return  # a badly named file was never an allocation (PC103 at the base)
-    at = Location(path)
-    if old.status != "retired":
+_FIELDS = ("port", "protocol", "scope")
+
+
+def _released(old: Entry, holders: list[Allocation], register: Register) -> Iterator[Finding]:
+    if not any(released(old.allocation, None, holders)):
+        return  # every port it held is held by another allocation too: nothing is freed
+    at = Location(old.path)
+    allocation = old.allocation
+    if allocation.status != "retired":
         yield RELEASED_WITHOUT_RETIRING.finding(
             at,
-            f"deleted while {old.status}: run `portcheck retire {ident}` first, "
+            f"deleted while {allocation.status}: run `portcheck retire {old.id}` first, "
             "and delete the file once its quarantine is over",
         )
         return
-    ends = reclaimable_on(old, register.policy)
+    ends = reclaimable_on(allocation, register.policy)
     if ends is not None and register.today < ends:
         yield RELEASED_WITHOUT_RETIRING.finding(
-            at, f"retired on {old.retired_on}, but its quarantine lasts until {ends}"
+            at, f"retired on {allocation.retired_on}, but its quarantine lasts until {ends}"
         )
 
 
+def _backdated(
+    change: Change, old: dict[str, Entry], new: dict[str, Entry], today: dt.date
+) -> Iterator[Finding]:
+    """A `retired_on` or `expires` this change set earlier than the change's date."""
+    day = change_date(change, today)
+    before = {entry.id: entry.allocation for entry in old.values()}
+    for path in sorted(new.keys() & (change.added | change.modified)):
+        entry = new[path]
+        previous = before.get(entry.id)
+        for field in ("retired_on", "expires"):
+            value = getattr(entry.allocation, field)
+            if value is None or value >= day or getattr(previous, field, None) == value:
+                continue
+            yield BACKDATED.finding(
+                entry.document.locate((field,)),
+                f"{field} {value} is before this change ({day}): the quarantine and the "
+                "reservation count from the day of the change",
+            )
+
+
 def _together(change: Change) -> Iterator[Finding]:
-    schema = sorted(path for path in change.touched if _under(path, SCHEMA))
+    # An exception arrives with the change it covers: that is its purpose, not PC702.
+    edits = change.touched - {EXCEPTIONS_PATH}
+    schema = sorted(path for path in edits if _under(path, SCHEMA))
     ports = [path for path in change.touched if _under(path, REGISTER)]
     if schema and ports:
         count = plural(len(ports), "file")
@@ -201,16 +149,6 @@ def _together(change: Change) -> Iterator[Finding]:
             f"this change edits {', '.join(schema)} and {count} under {REGISTER}/: "
             "merge the policy change on its own first",
         )
-
-
-def downgrade(findings: Iterable[Finding], change: Change) -> list[Finding]:
-    """Errors the change is not involved in become warnings (README, Checking a pull request)."""
-    return [
-        finding
-        if finding.severity is Severity.WARNING or change.involves(finding)
-        else finding.with_severity(Severity.WARNING)
-        for finding in findings
-    ]
 
 
 def _under(path: str, folder: str) -> bool:

@@ -14,6 +14,7 @@ from portcheck.rules import RULES, find_rule
 class SchemaKind(enum.StrEnum):
     ALLOCATION = "allocation"
     POLICY = "policy"
+    EXCEPTIONS = "exceptions"
 
 
 def schema(
@@ -25,6 +26,7 @@ def schema(
     Examples:
       portcheck schema > schema/allocation.schema.json
       portcheck schema policy > schema/policy.schema.json
+      portcheck schema exceptions > schema/exceptions.schema.json
     """
     from portcheck.model.schema import render
 

@@ -51,8 +51,8 @@ def check(
         typer.Option(
             "--base",
             metavar="REF",
-            help="Compare with git REF: add the diff rules PC700-PC702 and report findings "
-            "on files the change did not touch as warnings.",
+            help="Compare with git REF: add the diff rules PC700-PC703, judge the change "
+            "by its own policy too, and report findings the base already had as warnings.",
         ),
     ] = None,
     summary: Annotated[
@@ -82,6 +82,10 @@ def check(
         _writable(Path(summary))
     shown = [_relative(top, path) for path in paths or ()]
     result = check_register(top, as_of=parse_date(as_of), policy_dir=policy, paths=shown, base=base)
+    for note in result.notes:
+        sys.stderr.write(f"portcheck: warning: {escape_controls(note)}\n")
+    for note in _renames(result):
+        sys.stderr.write(f"portcheck: note: {escape_controls(note)}\n")
     sys.stdout.write(_render(output_format, result, top, strict=strict))
     if output_format in (OutputFormat.TEXT, OutputFormat.GITHUB):
         from portcheck.report import text as text_report
@@ -99,7 +103,12 @@ def _render(output_format: OutputFormat, result: CheckResult, top: Path, *, stri
     if output_format is OutputFormat.JSON:
         return json_report.render(findings, result.files)
     if output_format is OutputFormat.GITHUB:
-        return github.render(findings)
+        # What the base already had is listed in the step summary, not annotated on
+        # every pull request (README, "How the gate decides").
+        annotated = [finding for finding in findings if finding not in result.preexisting]
+        notes = [f"::warning title=portcheck::{github.escape_data(n)}\n" for n in result.notes]
+        notes += [f"::notice title=portcheck::{github.escape_data(n)}\n" for n in _renames(result)]
+        return "".join(notes) + github.render(annotated)
     if output_format is OutputFormat.SARIF:
         return sarif.render(findings)
     if output_format is OutputFormat.MARKDOWN:
@@ -110,6 +119,12 @@ def _render(output_format: OutputFormat, result: CheckResult, top: Path, *, stri
     color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
     source = _source_reader(top) if sys.stdout.isatty() else None
     return text.render(findings, color=color, source=source)
+
+
+def _renames(result: CheckResult) -> list[str]:
+    return [
+        f"{old} was renamed to {new}: the same ports, not a release" for old, new in result.renamed
+    ]
 
 
 def report_time() -> dt.datetime:

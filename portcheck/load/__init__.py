@@ -12,6 +12,7 @@ from pathlib import Path
 from portcheck.finding import Finding, Location, line_column, printable
 from portcheck.load.document import Document
 from portcheck.load.fast import parse_fast
+from portcheck.load.ignored import ignored_paths
 from portcheck.load.strict import parse_strict
 from portcheck.rules import BAD_FILE, YAML_UNSAFE
 
@@ -52,8 +53,9 @@ def walk(root: Path) -> Iterator[tuple[str, Finding | None]]:
     """Every file under ports/, sorted, as (repo-relative path, PC103 finding or None).
 
     Symlinks are reported, never followed (a link can point outside the
-    repository or at another allocation).
+    repository or at another allocation). Files git ignores are skipped.
     """
+    ignored = ignored_paths(root, REGISTER)
     pending = [REGISTER]
     while pending:
         folder = pending.pop()
@@ -65,6 +67,8 @@ def walk(root: Path) -> Iterator[tuple[str, Finding | None]]:
             continue
         for entry in entries:
             relative = f"{folder}/{entry.name}"
+            if ignored and (relative in ignored or f"{relative}/" in ignored):
+                continue
             if entry.is_dir(follow_symlinks=False):
                 pending.append(relative)
             elif _at_work(entry):
@@ -89,23 +93,30 @@ def _at_work(entry: os.DirEntry[str]) -> bool:
 
 
 def _file_problem(relative: str, entry: os.DirEntry[str]) -> Finding | None:
+    symlink, regular = entry.is_symlink(), entry.is_file(follow_symlinks=False)
+    return file_problem(relative, entry.name, symlink=symlink, regular=regular)
+
+
+def file_problem(relative: str, name: str, *, symlink: bool, regular: bool) -> Finding | None:
+    """PC103 for a file under ports/ that cannot be an allocation, else None (also used
+    for the files of a git commit, `check --base`)."""
     at = Location(relative)
-    if is_temporary(entry.name) and entry.is_file(follow_symlinks=False):
+    if is_temporary(name) and regular:
         return BAD_FILE.finding(
             at, "a temporary file of a portcheck write killed over an hour ago: delete it"
         )
-    if entry.is_symlink():
+    if symlink:
         return BAD_FILE.finding(at, "a symlink: an allocation must be a plain file")
-    if not entry.is_file(follow_symlinks=False):
+    if not regular:
         return BAD_FILE.finding(at, "not a regular file")
-    if not entry.name.endswith(EXTENSION):
+    if not name.endswith(EXTENSION):
         return BAD_FILE.finding(
-            at, f"{printable(entry.name)} does not end in .yaml; only allocation files belong here"
+            at, f"{printable(name)} does not end in .yaml; only allocation files belong here"
         )
-    if allocation_id(entry.name) is None:
+    if allocation_id(name) is None:
         return BAD_FILE.finding(
             at,
-            f"{printable(entry.name.removesuffix(EXTENSION))} is not a valid id "
+            f"{printable(name.removesuffix(EXTENSION))} is not a valid id "
             f"(lower-case letters, digits and single hyphens, at most {ID_MAX} characters)",
         )
     return None
@@ -120,10 +131,15 @@ def load_file(root: Path, relative: str) -> Document | Finding:
     except OSError as error:
         return BAD_FILE.finding(Location(relative), f"cannot read: {error.strerror}")
     if len(data) > MAX_BYTES:
-        return YAML_UNSAFE.finding(
-            Location(relative), f"larger than {MAX_BYTES // 1024} KiB: an allocation is a few lines"
-        )
+        return too_large(relative)
     return parse_document(data, relative)
+
+
+def too_large(relative: str) -> Finding:
+    """PC102: checked before parsing, on disk and in git alike."""
+    return YAML_UNSAFE.finding(
+        Location(relative), f"larger than {MAX_BYTES // 1024} KiB: an allocation is a few lines"
+    )
 
 
 def parse_document(data: bytes, path: str) -> Document | Finding:

@@ -19,13 +19,18 @@ from portcheck.model import (
     Allocation,
     Policy,
 )
+from portcheck.model.exceptions import ExceptionsFile
 
 if TYPE_CHECKING:
     from jsonschema import Draft202012Validator
 
-Kind = Literal["allocation", "policy"]
+Kind = Literal["allocation", "policy", "exceptions"]
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
-_MODELS: dict[Kind, type[BaseModel]] = {"allocation": Allocation, "policy": Policy}
+_MODELS: dict[Kind, type[BaseModel]] = {
+    "allocation": Allocation,
+    "policy": Policy,
+    "exceptions": ExceptionsFile,
+}
 # Keys in the order a reader wants them; the rest follow alphabetically.
 _KEY_ORDER: tuple[str, ...] = ("$schema", "title", "description", "type", "default", "enum")
 _KEY_ORDER += ("required", "properties", "additionalProperties", "propertyNames", "items")

@@ -107,7 +107,9 @@ EXPIRED = Rule("PC601", "expired", W, "The allocation's `expires` date has passe
 RECLAIMABLE = Rule(
     "PC602", "reclaimable", W, "A retired allocation's quarantine is over: delete the file."
 )
-RENUMBERED = Rule("PC700", "renumbered", E, "An existing allocation changed its port or protocol.")
+RENUMBERED = Rule(
+    "PC700", "renumbered", E, "An allocation stopped holding a port, protocol or scope it held."
+)
 RELEASED_WITHOUT_RETIRING = Rule(
     "PC701",
     "released-without-retiring",
@@ -120,6 +122,17 @@ POLICY_AND_ALLOCATIONS_TOGETHER = Rule(
     E,
     "One change edits both the policy and allocations.",
 )
+BACKDATED = Rule(
+    "PC703", "backdated", E, "A change sets `retired_on` or `expires` before the change's date."
+)
+EXCEPTION_INVALID = Rule(
+    "PC800",
+    "exception-invalid",
+    E,
+    "An entry of schema/exceptions.yaml fails its schema or names no allocation.",
+)
+EXCEPTION_UNUSED = Rule("PC801", "exception-unused", W, "An exception matches no finding.")
+EXCEPTION_EXPIRED = Rule("PC802", "exception-expired", W, "An exception is past its expiry date.")
 
 RULES: tuple[Rule, ...] = (
     YAML_SYNTAX,
@@ -146,6 +159,10 @@ RULES: tuple[Rule, ...] = (
     RENUMBERED,
     RELEASED_WITHOUT_RETIRING,
     POLICY_AND_ALLOCATIONS_TOGETHER,
+    BACKDATED,
+    EXCEPTION_INVALID,
+    EXCEPTION_UNUSED,
+    EXCEPTION_EXPIRED,
 )
 
 BY_CODE: dict[str, Rule] = {rule.code: rule for rule in RULES}
