@@ -61,4 +61,4 @@ def _held(holders: dict[tuple[str, int], list[Entry]], listener: Listener) -> li
 
 def _serves(entry: Entry, listener: Listener) -> bool:
     name = service_id(listener.service)
-    return name in (entry.allocation.service, entry.id)
+    return name == entry.allocation.service
