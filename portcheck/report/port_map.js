@@ -29,7 +29,7 @@
   function drawMap() {
     const map = document.getElementById("map");
     map.replaceChildren();
-    document.getElementById("window").textContent = view.lo + "–" + (view.hi - 1);
+    document.getElementById("window").textContent = view.lo + "-" + (view.hi - 1);
     for (const protocol of data.protocols) {
       map.appendChild(el("div", protocol));
       const strip = el("div", undefined, "strip");
