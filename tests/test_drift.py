@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.conftest import allocation, cli, write_register
+import pytest
+
+from tests.conftest import allocation, cli, require_corpus, write_register
 
 COMPOSE = """\
 services:
@@ -90,3 +92,43 @@ def test_unknown_source_kind_is_a_usage_error(tmp_path: Path) -> None:
     code, _, err = cli("drift", str(source), "--root", str(root))
     assert code == 2
     assert "cannot tell what kind of source it is; give --from KIND" in err
+
+
+def test_real_manifest_set_against_a_register_that_knows_part(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    demo = require_corpus("manifests") / "GoogleCloudPlatform__microservices-demo"
+    root = write_register(
+        tmp_path,
+        {
+            "ports/adservice.yaml": allocation(service="adservice", port=9555),
+            "ports/carts.yaml": allocation(service="carts", port=7070),  # runs as cartservice
+            "ports/legacy-api.yaml": allocation(service="legacy-api", port=4000),
+        },
+    )
+    monkeypatch.chdir(demo)
+    sources = sorted(str(p.relative_to(demo)) for p in demo.glob("kubernetes-manifests/*.yaml"))
+    code, out, err = cli("drift", *sources, "--format", "json", "--root", str(root))
+    assert code == 1, err
+    report = json.loads(out)
+    folder = "kubernetes-manifests/"
+    assert [(x["port"], x["service"], x["source"]) for x in report["unregistered"]] == [
+        ("6379", "redis-cart", folder + "cartservice.yaml:120"),
+        ("5050", "checkoutservice", folder + "checkoutservice.yaml:47"),
+        ("7000", "currencyservice", folder + "currencyservice.yaml:48"),
+        ("8080", "emailservice", folder + "emailservice.yaml:48"),
+        ("5000", "emailservice", folder + "emailservice.yaml:81"),
+        ("8080", "frontend", folder + "frontend.yaml:49"),
+        ("80", "frontend", folder + "frontend.yaml:119"),
+        ("80", "frontend-external", folder + "frontend.yaml:134"),
+        ("8080", "frontend-external", folder + "frontend.yaml:134"),
+        ("50051", "paymentservice", folder + "paymentservice.yaml:48"),
+        ("3550", "productcatalogservice", folder + "productcatalogservice.yaml:48"),
+        ("8080", "recommendationservice", folder + "recommendationservice.yaml:48"),
+        ("50051", "shippingservice", folder + "shippingservice.yaml:47"),
+    ]
+    assert [
+        (x["port"], x["service"], x["registered"][0]["path"]) for x in report["mismatched"]
+    ] == [("7070", "cartservice", "ports/carts.yaml")]
+    assert [x["path"] for x in report["unused"]] == ["ports/legacy-api.yaml"]
+    assert "kustomization.yaml" not in err  # a kustomization declares no ports: no skip either

@@ -165,19 +165,23 @@ class Importer:
 
 def write_all(
     root: Path, files: Sequence[Planned], progress: Callable[[int], None] | None = None
-) -> list[Skip]:
-    """Create every planned file exclusively; a file already there is a Skip, never replaced."""
+) -> tuple[list[Planned], list[Skip]]:
+    """Create every planned file exclusively; a file already there is a Skip, never replaced.
+
+    The files written, and a Skip for each that was not."""
+    written: list[Planned] = []
     skips: list[Skip] = []
     for done, planned in enumerate(files, start=1):
         try:
             create_exclusive(root / planned.path, planned.text)
+            written.append(planned)
         except FileExistsError:
             skips.append(Skip(planned.listener.source, "file exists", planned.path))
         except OSError as error:
             skips.append(Skip(planned.listener.source, "cannot write", str(error.strerror)))
         if progress is not None:
             progress(done)
-    return skips
+    return written, skips
 
 
 def _groups(items: Iterable[Item], skips: list[Skip]) -> Iterable[tuple[Listener, tuple[str, ...]]]:

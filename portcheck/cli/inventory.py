@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -13,7 +13,7 @@ import typer
 
 from portcheck.cli.options import DryRunOption, PolicyOption, RootOption, ScopeOption, load
 from portcheck.errors import Refused, UsageError
-from portcheck.inventory import Item
+from portcheck.inventory.sources import parse_columns, read_sources
 
 if TYPE_CHECKING:
     from portcheck.actions.importing import Planned
@@ -87,22 +87,21 @@ def import_command(
     if broken:
         raise Refused(f"{broken[0].path} does not load; fix it first (portcheck check)")
     folder = importing.check_folder(into or importing.default_folder(register, owner))
-    items = _read(format.value, files, _columns(column or []))
+    items = read_sources(files, format.value, parse_columns(column or []))
     importer = importing.Importer(register, owner, scope or ["global"], folder)
     plan = importer.plan(items)
     if not dry_run:
-        plan.skips += importing.write_all(register.root, plan.files, _progress(len(plan.files)))
+        progress = _progress(len(plan.files))
+        plan.files, failed = importing.write_all(register.root, plan.files, progress)
+        plan.skips += failed
     for skip in plan.skips:
         print(f"skipped {skip.source}: {skip.reason}: {skip.detail}", file=sys.stderr)
     for planned in plan.files:
         print(f"{planned.path} {'+'.join(planned.protocols)}/{_port(planned)}")
-    written = "would import" if dry_run else "imported"
     summary = ", ".join(f"{n} {reason}" for reason, n in sorted(plan.counts().items()))
-    print(
-        f"{written} {len(plan.files)}, skipped {len(plan.skips)}"
-        + (f" ({summary})" if summary else ""),
-        file=sys.stderr,
-    )
+    verb = "would import" if dry_run else "imported"
+    summary = f" ({summary})" if summary else ""
+    print(f"{verb} {len(plan.files)}, skipped {len(plan.skips)}{summary}", file=sys.stderr)
     if not dry_run and plan.files:
         print("next: portcheck codeowners --write, then portcheck check", file=sys.stderr)
 
@@ -140,7 +139,7 @@ def drift(
 
     register, _ = load(root, policy, None)
     listeners: list[Listener] = []
-    for item in _read_any(sources, kind.value if kind else None):
+    for item in read_sources(sources, kind.value if kind else None):
         if isinstance(item, Skip):
             print(f"skipped {item.source}: {item.reason}: {item.detail}", file=sys.stderr)
         else:
@@ -199,53 +198,6 @@ def export(
         replace(output, text)
     except OSError as error:
         raise UsageError(f"{output}: cannot write: {error.strerror}") from None
-
-
-def _columns(pairs: Sequence[str]) -> dict[str, str]:
-    from portcheck.inventory.table import FIELDS
-
-    columns: dict[str, str] = {}
-    for pair in pairs:
-        field, sep, header = pair.partition("=")
-        if not sep or field not in FIELDS:
-            raise UsageError(
-                f"--column {pair}: expected FIELD=HEADER, FIELD one of {', '.join(FIELDS)}"
-            )
-        columns[field] = header
-    return columns
-
-
-def _read(kind: str, files: Sequence[Path], columns: dict[str, str]) -> Iterator[Item]:
-    from portcheck.inventory import Skip, read_text
-    from portcheck.inventory.detect import READERS
-    from portcheck.inventory.table import ColumnError, read_table
-
-    for path in files:
-        text = read_text(path)
-        if isinstance(text, Skip):
-            yield text
-        elif kind == "csv":
-            try:
-                yield from read_table(text, str(path), columns)
-            except ColumnError as error:
-                raise UsageError(f"{path}: {error}") from None
-        else:
-            yield from READERS[kind](text, str(path))
-
-
-def _read_any(files: Sequence[Path], kind: str | None) -> Iterator[Item]:
-    from portcheck.inventory import Skip, read_text
-    from portcheck.inventory.detect import READERS, detect
-
-    for path in files:
-        text = read_text(path)
-        if isinstance(text, Skip):
-            yield text
-            continue
-        found = kind or detect(text)
-        if found is None:
-            raise UsageError(f"{path}: cannot tell what kind of source it is; give --from KIND")
-        yield from READERS[found](text, str(path))
 
 
 def _port(planned: Planned) -> str:
