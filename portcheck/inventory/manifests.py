@@ -9,6 +9,7 @@ alias bomb costs nothing. A file that does not parse is one Skip; one holding
 
 from __future__ import annotations
 
+import re
 import warnings
 from collections.abc import Iterator
 from typing import Any
@@ -19,6 +20,8 @@ from ruamel.yaml.error import YAMLError
 from portcheck.inventory import Item, Listener, Skip, parse_ports
 from portcheck.inventory.compose import compose_ports
 
+MAX_DEPTH = 100
+_BRACKETS = re.compile(r"[\[\]{}]")
 #: Workload kinds and the path from the document to their pod spec.
 POD_SPEC: dict[str, tuple[str, ...]] = {
     "Pod": ("spec",),
@@ -34,6 +37,8 @@ POD_SPEC: dict[str, tuple[str, ...]] = {
 
 def load_documents(text: str, name: str) -> list[Any] | Skip:
     """Every YAML document of ``text``, or one Skip when the file does not parse."""
+    if _flow_depth(text) > MAX_DEPTH:
+        return Skip(name, "too deeply nested", f"more than {MAX_DEPTH} nested [ or {{")
     yaml = YAML(typ="rt")
     try:
         with warnings.catch_warnings():  # ruamel warns on reused anchors: not ours to report
@@ -44,6 +49,19 @@ def load_documents(text: str, name: str) -> list[Any] | Skip:
             return Skip(name, "unrendered template", "holds {{ ... }}: render it first")
         first = str(error).strip().splitlines()[0] if str(error).strip() else "YAML error"
         return Skip(name, "not YAML", first[:120])
+
+
+def _flow_depth(text: str) -> int:
+    """The deepest nesting of flow brackets, counted roughly (quotes are not skipped).
+
+    ruamel.yaml takes seconds on 10,000 nested ``[``; real manifests, even
+    dashboards embedded as JSON, stay far below the limit.
+    """
+    depth = deepest = 0
+    for bracket in _BRACKETS.findall(text):
+        depth = depth + 1 if bracket in "[{" else max(depth - 1, 0)
+        deepest = max(deepest, depth)
+    return deepest
 
 
 def read_k8s(text: str, name: str) -> Iterator[Item]:
