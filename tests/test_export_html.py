@@ -128,6 +128,15 @@ def test_map_shows_the_allocated_blocks(opened: Any) -> None:
     ]
     assert _blocks(opened, "quarantined") == [("tcp", "9000")]
     assert ("tcp", "30000-32767") in _blocks(opened, "reserved")
+    assert _blocks(opened, "closed") == [  # outside the policy's ranges, not free
+        ("sctp", "0-1023"),
+        ("sctp", "30000-65535"),
+        ("tcp", "0-1023"),
+        ("tcp", "30000-60999"),
+        ("tcp", "65000-65535"),
+        ("udp", "0-1023"),
+        ("udp", "30000-65535"),
+    ]
 
 
 def test_scope_selector_keeps_what_overlaps(opened: Any) -> None:

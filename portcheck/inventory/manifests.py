@@ -47,8 +47,15 @@ def load_documents(text: str, name: str) -> list[Any] | Skip:
     except (YAMLError, RecursionError, ValueError) as error:
         if "{{" in text:
             return Skip(name, "unrendered template", "holds {{ ... }}: render it first")
-        first = str(error).strip().splitlines()[0] if str(error).strip() else "YAML error"
-        return Skip(name, "not YAML", first[:120])
+        return Skip(name, "not YAML", _problem(error)[:160])
+
+
+def _problem(error: Exception) -> str:
+    """ruamel's own words and line (``found duplicate key "ports"``, line 12)."""
+    problem = getattr(error, "problem", None) or str(error).strip() or "YAML error"
+    mark = getattr(error, "problem_mark", None)
+    where = f" at line {mark.line + 1}" if mark is not None else ""
+    return " ".join(str(problem).split()) + where
 
 
 def _flow_depth(text: str) -> int:

@@ -15,6 +15,7 @@ import hashlib
 import json
 from importlib import resources
 
+from portcheck.model import PORT_MAX, Policy, PortSpan
 from portcheck.register import Register
 from portcheck.report.export import allocation_record, ordered
 
@@ -30,6 +31,19 @@ def export_html(register: Register) -> str:
     )
 
 
+def _closed(policy: Policy, protocol: str) -> list[PortSpan]:
+    """The ports outside the policy's allocatable ranges: never free, though not reserved."""
+    closed: list[PortSpan] = []
+    start = 0
+    for span in policy.allowed(protocol):  # sorted and merged
+        if span.start > start:
+            closed.append(PortSpan(start, span.start - 1))
+        start = span.end + 1
+    if start <= PORT_MAX:
+        closed.append(PortSpan(start, PORT_MAX))
+    return closed
+
+
 def _data(register: Register) -> str:
     policy = register.policy
     reserved = [
@@ -42,6 +56,7 @@ def _data(register: Register) -> str:
     ]
     document = {
         "protocols": list(policy.protocols),
+        "closed": {p: [str(span) for span in _closed(policy, p)] for p in policy.protocols},
         "scopes": sorted({"global", *policy.scopes}),
         "reserved": reserved,
         "allocations": [allocation_record(entry) for entry in ordered(register)],

@@ -34,6 +34,10 @@
       map.appendChild(el("div", protocol));
       const strip = el("div", undefined, "strip");
       strip.dataset.protocol = protocol;
+      for (const closed of data.closed[protocol] || []) {
+        const [a, b] = span(closed);
+        block(strip, a, b, "closed", closed + " outside the policy's allocatable ranges");
+      }
       for (const r of data.reserved) {
         if (!r.protocol.includes(protocol)) continue;
         const [a, b] = span(r.port);
