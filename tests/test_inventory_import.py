@@ -3,14 +3,27 @@
 from __future__ import annotations
 
 import collections
+import os
+import pty
+import subprocess
 from pathlib import Path
+
+import pytest
 
 from portcheck.actions.importing import Importer
 from portcheck.inventory import Listener, Skip
 from portcheck.inventory.detect import READERS, detect
 from portcheck.inventory.table import read_table
 from portcheck.register import build_register, read_policy
-from tests.conftest import AS_OF, allocation, cli, require_corpus, run, write_register
+from tests.conftest import (
+    AS_OF,
+    allocation,
+    cli,
+    console_script,
+    require_corpus,
+    run,
+    write_register,
+)
 
 OWNER = "@acme/team"
 
@@ -208,3 +221,89 @@ def test_unknown_column_is_a_usage_error(tmp_path: Path) -> None:
 def test_counts_per_reason_add_up() -> None:
     items = list(READERS["services"]("a 1/tcp\nb x/tcp\nc\n", "s"))
     assert collections.Counter(type(i).__name__ for i in items) == {"Listener": 1, "Skip": 2}
+
+
+def _many_services(tmp_path: Path, count: int = 60) -> Path:
+    source = tmp_path / "services"
+    source.write_text("".join(f"svc{n} {2000 + n}/tcp\n" for n in range(count)), "utf-8")
+    return source
+
+
+def _import_subprocess(root: Path, source: Path, stderr: int, ci: str | None) -> str:
+    env = {k: v for k, v in os.environ.items() if k != "CI"}
+    if ci is not None:
+        env["CI"] = ci
+    command = [console_script(), "import", "services", str(source), "--owner", OWNER]
+    done = subprocess.run(
+        [*command, "--root", str(root)], stdout=subprocess.PIPE, stderr=stderr, env=env, check=True
+    )
+    return done.stdout.decode()
+
+
+def test_progress_bar_only_on_a_terminal_outside_ci(tmp_path: Path) -> None:
+    source = _many_services(tmp_path)
+    piped = write_register(tmp_path / "piped", {})
+    with (tmp_path / "err").open("wb") as err:
+        _import_subprocess(piped, source, err.fileno(), ci=None)
+    assert "\r" not in (tmp_path / "err").read_text()
+    for ci, shown in ((None, True), ("true", False)):
+        root = write_register(tmp_path / f"tty-{ci}", {})
+        leader, follower = pty.openpty()
+        try:
+            _import_subprocess(root, source, follower, ci)
+            os.close(follower)
+            seen = _drain(leader)
+        finally:
+            os.close(leader)
+        assert ("\r[" in seen and "60/60" in seen) is shown
+
+
+def _drain(fd: int) -> str:
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(fd, 65536)
+        except OSError:  # EIO once the terminal's other end is closed
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    return b"".join(chunks).decode()
+
+
+def test_scope_dry_run_and_the_owners_folder(tmp_path: Path) -> None:
+    root = write_register(
+        tmp_path, {"ports/team/a.yaml": allocation(service="a", port=3000, scope="prod")}
+    )
+    source = tmp_path / "services"
+    source.write_text("web 3000/tcp\nweb 3000/udp\n", encoding="utf-8")
+    args = ("import", "services", str(source), "--owner", OWNER, "--root", str(root))
+    code, out, err = cli(*args, "--scope", "prod/eu", "--dry-run")
+    assert (code, out) == (0, "")  # 3000/tcp in prod/eu collides with a's 3000 in prod
+    assert "would import 0, skipped 1 (1 collision)" in err
+    code, out, err = cli(*args, "--scope", "staging")
+    assert (code, out) == (0, "ports/team/web.yaml tcp+udp/3000\n"), err
+    text = (root / "ports/team/web.yaml").read_text()
+    assert text.startswith("# yaml-language-server: $schema=../../schema/allocation.schema.json")
+    assert "scope: staging\n" in text
+    assert run(root) == []
+
+
+@pytest.mark.parametrize(
+    ("options", "exit_code", "message"),
+    [
+        (("--owner", "acme"), 2, "--owner 'acme' is not @user or @org/team"),
+        (("--owner", OWNER, "--scope", "mars"), 1, "scope 'mars' is not in the policy's scopes"),
+        (("--owner", OWNER, "--into", "elsewhere"), 2, "--into elsewhere: must be ports/ or a"),
+        (("--owner", OWNER, "--into", "ports/../x"), 2, "--into ports/../x: must be ports/"),
+    ],
+)
+def test_bad_options(
+    tmp_path: Path, options: tuple[str, ...], exit_code: int, message: str
+) -> None:
+    root = write_register(tmp_path, {})
+    source = _many_services(tmp_path, 1)
+    code, _, err = cli("import", "services", str(source), *options, "--root", str(root))
+    assert code == exit_code
+    assert err.startswith(f"portcheck: error: {message}")
+    assert list((root / "ports").iterdir()) == []
