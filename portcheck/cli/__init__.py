@@ -16,7 +16,7 @@ import typer
 from typer.core import TyperGroup
 
 from portcheck import __version__
-from portcheck.cli import audit, catalogue, check, claims, ownership
+from portcheck.cli import audit, catalogue, check, claims, inventory, ownership
 from portcheck.errors import PortcheckError
 
 
@@ -81,6 +81,9 @@ app.command()(audit.stale)
 app.command()(audit.reclaim)
 app.command()(audit.impact)
 app.command(name="codeowners")(ownership.codeowners_command)
+app.command(name="import")(inventory.import_command)
+app.command()(inventory.drift)
+app.command()(inventory.export)
 app.command()(catalogue.schema)
 app.command()(catalogue.rule)
 
