@@ -45,7 +45,7 @@ EXPECTED = [
     ("ports/b.yaml", 2, 7, "PC400", Severity.ERROR),
     ("ports/b.yaml", 8, 12, "PC600", Severity.WARNING),
     ("ports/old.yaml", 7, 12, "PC600", Severity.WARNING),
-    ("ports/team/broken.yaml", 2, 1, "PC100", Severity.ERROR),
+    ("ports/team/broken.yaml", 1, 11, "PC100", Severity.ERROR),
     ("ports/team/pg.yaml", 2, 7, "PC301", Severity.ERROR),
 ]
 SUFFIX = {"json": "json", "github": "txt", "sarif": "sarif.json", "junit": "xml", "markdown": "md"}
