@@ -48,6 +48,7 @@ EXPECTED = [
     ("ports/team/broken.yaml", 1, 11, "PC100", Severity.ERROR),
     ("ports/team/pg.yaml", 2, 7, "PC301", Severity.ERROR),
 ]
+LINE_HASH = "primaryLocationLineHash"
 SUFFIX = {"json": "json", "github": "txt", "sarif": "sarif.json", "junit": "xml", "markdown": "md"}
 
 
@@ -107,8 +108,9 @@ def test_sarif_validates_against_the_oasis_schema(register: Path) -> None:
     found = []
     for result in run_["results"]:
         assert rules[result["ruleIndex"]]["id"] == result["ruleId"]
-        assert result["partialFingerprints"]["portcheck/v1"]
+        assert re.fullmatch(r"[0-9a-f]{32}:1", result["partialFingerprints"][LINE_HASH])
         where = result["locations"][0]["physicalLocation"]
+        assert where["artifactLocation"]["uriBaseId"] == "%SRCROOT%"
         region = where["region"]
         found.append(
             (
@@ -121,8 +123,24 @@ def test_sarif_validates_against_the_oasis_schema(register: Path) -> None:
         )
     assert found[0][0] == "ports/Bad%20Name.yaml"
     assert found[1:] == [(*where, str(severity)) for *where, severity in EXPECTED[1:]]
-    collision = run_["results"][1]["relatedLocations"][0]["physicalLocation"]
-    assert collision["artifactLocation"]["uri"] == "ports/b.yaml"
+    collision = run_["results"][1]
+    assert collision["message"]["text"] == (
+        "tcp/8080 (prod/eu) also claimed by [ports/b.yaml:2:7](1)"
+    )
+    assert collision["relatedLocations"] == [
+        {
+            "id": 1,
+            "physicalLocation": {
+                "artifactLocation": {"uri": "ports/b.yaml", "uriBaseId": "%SRCROOT%"},
+                "region": {"startLine": 2, "startColumn": 7, "endLine": 2, "endColumn": 8},
+            },
+            "message": {"text": "ports/b.yaml:2:7"},
+        }
+    ]
+    assert "%SRCROOT%" in run_["originalUriBaseIds"]
+    assert run_["tool"]["driver"]["informationUri"].startswith("https://")
+    assert all(r["helpUri"].endswith("#rules") for r in rules)
+    assert {r["properties"]["precision"] for r in rules} == {"very-high"}
 
 
 def test_sarif_fingerprints_ignore_line_moves(tmp_path: Path) -> None:
@@ -342,4 +360,6 @@ def test_related_locations_survive_every_format() -> None:
     assert result["relatedLocations"][0]["physicalLocation"]["region"] == {
         "startLine": 2,
         "startColumn": 7,
+        "endLine": 2,
+        "endColumn": 8,
     }
