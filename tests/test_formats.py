@@ -49,7 +49,14 @@ EXPECTED = [
     ("ports/team/pg.yaml", 2, 7, "PC301", Severity.ERROR),
 ]
 LINE_HASH = "primaryLocationLineHash"
-SUFFIX = {"json": "json", "github": "txt", "sarif": "sarif.json", "junit": "xml", "markdown": "md"}
+SUFFIX = {
+    "codequality": "codequality.json",
+    "json": "json",
+    "github": "txt",
+    "sarif": "sarif.json",
+    "junit": "xml",
+    "markdown": "md",
+}
 
 
 @pytest.fixture
@@ -158,12 +165,26 @@ def test_sarif_fingerprints_ignore_line_moves(tmp_path: Path) -> None:
     assert sarif.fingerprint(one) == sarif.fingerprint(moved) != sarif.fingerprint(other)
 
 
-def test_junit_validates_against_the_xsd(register: Path) -> None:
+def test_junit_validates_against_the_jenkins_xunit_xsd(register: Path) -> None:
+    """The schema that allows what GitLab reads (`file`, `system-out` in a test case);
+    the strict Ant schema rejects both."""
     text = output(register, "junit")
     lxml = pytest.importorskip("lxml.etree")
-    xsd = lxml.XMLSchema(lxml.parse(str(require_corpus("formats") / "JUnit.xsd")))
+    xsd = lxml.XMLSchema(lxml.parse(str(require_corpus("formats") / "junit-jenkins-xunit.xsd")))
     document = lxml.fromstring(text.encode())
     assert xsd.validate(document), xsd.error_log
+
+
+def test_junit_cases_carry_their_file_and_their_warnings(register: Path) -> None:
+    suite = ET.fromstring(output(register, "junit"))
+    cases = {case.get("name"): case for case in suite.iter("testcase")}
+    assert all(name == case.get("file") for name, case in cases.items())
+    old = cases["ports/old.yaml"]
+    assert old.find("failure") is None
+    assert [line.split()[1] for line in (old.findtext("system-out") or "").splitlines()] == [
+        "PC600"
+    ]
+    assert cases["ports/clean.yaml"].find("system-out") is None
 
 
 def test_junit_has_one_case_per_file(register: Path) -> None:
@@ -363,3 +384,61 @@ def test_related_locations_survive_every_format() -> None:
         "endLine": 2,
         "endColumn": 8,
     }
+
+
+#: GitLab's documented Code Quality issue (docs.gitlab.com, "Code Quality report
+#: format"): the fields GitLab reads, each required, and nothing it would reject.
+CODEQUALITY_SCHEMA = {
+    "type": "array",
+    "items": {
+        "type": "object",
+        "required": ["description", "check_name", "fingerprint", "severity", "location"],
+        "properties": {
+            "type": {"const": "issue"},
+            "description": {"type": "string", "minLength": 1},
+            "check_name": {"type": "string", "minLength": 1},
+            "fingerprint": {"type": "string", "minLength": 1},
+            "severity": {"enum": ["info", "minor", "major", "critical", "blocker"]},
+            "categories": {"type": "array", "items": {"type": "string"}},
+            "location": {
+                "type": "object",
+                "required": ["path", "lines"],
+                "properties": {
+                    "path": {"type": "string", "minLength": 1},
+                    "lines": {
+                        "type": "object",
+                        "required": ["begin"],
+                        "properties": {"begin": {"type": "integer", "minimum": 1}},
+                    },
+                },
+            },
+        },
+    },
+}
+
+
+def test_codequality_is_what_gitlab_reads(register: Path) -> None:
+    from jsonschema import Draft202012Validator
+
+    issues = json.loads(output(register, "codequality"))
+    assert list(Draft202012Validator(CODEQUALITY_SCHEMA).iter_errors(issues)) == []
+    assert [
+        (i["location"]["path"], i["location"]["lines"]["begin"], i["check_name"], i["severity"])
+        for i in issues
+    ] == [
+        (path, line, code, "major" if severity is Severity.ERROR else "minor")
+        for path, line, _, code, severity in EXPECTED
+    ]
+    assert len({i["fingerprint"] for i in issues}) == len(issues)
+
+
+def test_codequality_fingerprints_are_unique_and_ignore_line_moves() -> None:
+    from portcheck.report import codequality
+
+    def at(line: int) -> Finding:
+        return Finding("ports/a.yaml", line, 1, "PC201", "unknown-field", Severity.ERROR, "x")
+
+    twice = json.loads(codequality.render([at(2), at(5)]))
+    moved = json.loads(codequality.render([at(3), at(9)]))
+    assert twice[0]["fingerprint"] != twice[1]["fingerprint"]
+    assert [i["fingerprint"] for i in twice] == [i["fingerprint"] for i in moved]

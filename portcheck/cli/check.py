@@ -29,6 +29,7 @@ class OutputFormat(enum.StrEnum):
     SARIF = "sarif"
     MARKDOWN = "markdown"
     JUNIT = "junit"
+    CODEQUALITY = "codequality"
 
 
 def check(
@@ -104,6 +105,10 @@ def _render(output_format: OutputFormat, result: CheckResult, top: Path, *, stri
         return sarif.render(findings)
     if output_format is OutputFormat.MARKDOWN:
         return markdown.render(findings, result.files)
+    if output_format is OutputFormat.CODEQUALITY:
+        from portcheck.report import codequality
+
+        return codequality.render(findings)
     if output_format is OutputFormat.JUNIT:
         stamp, host = report_time(), socket.gethostname()
         return junit.render(findings, result.checked, timestamp=stamp, hostname=host, strict=strict)
