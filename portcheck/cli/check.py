@@ -83,6 +83,7 @@ def check(
         _writable(Path(summary))
     shown = [_relative(top, path) for path in paths or ()]
     result = check_register(top, as_of=parse_date(as_of), policy_dir=policy, paths=shown, base=base)
+    result, top = _from_git_top_level(result, top)
     sys.stdout.write(_render(output_format, result, top, strict=strict))
     if output_format in (OutputFormat.TEXT, OutputFormat.GITHUB):
         from portcheck.report import text as text_report
@@ -115,6 +116,25 @@ def _render(output_format: OutputFormat, result: CheckResult, top: Path, *, stri
     color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
     source = _source_reader(top) if sys.stdout.isatty() else None
     return text.render(findings, color=color, source=source)
+
+
+def _from_git_top_level(result: CheckResult, root: Path) -> tuple[CheckResult, Path]:
+    """Every path from the git top level, where hosts resolve them (a register in
+    ``infra/portreg`` reports ``infra/portreg/ports/a.yaml``), and that top level."""
+    import dataclasses
+
+    from portcheck.codeowners.source import git_top_level, register_prefix
+    from portcheck.report.paths import all_moved, from_top
+
+    prefix = register_prefix(root)
+    top = git_top_level(root)
+    if not prefix or top is None:
+        return result, root
+    checked = tuple(from_top(path, prefix) for path in result.checked)
+    moved = dataclasses.replace(
+        result, findings=all_moved(result.findings, prefix), checked=checked
+    )
+    return moved, top
 
 
 def report_time() -> dt.datetime:
