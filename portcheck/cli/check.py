@@ -8,6 +8,7 @@ import functools
 import os
 import socket
 import sys
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -65,6 +66,14 @@ def check(
             "(an empty FILE writes none).",
         ),
     ] = None,
+    staged: Annotated[
+        bool,
+        typer.Option(
+            "--staged",
+            help="Check the register as staged in the git index (what a commit would hold), "
+            "not the working tree: for pre-commit.",
+        ),
+    ] = False,
 ) -> None:
     """Check the whole register: schema, policy, collisions, ids, dependencies, review dates.
 
@@ -75,6 +84,7 @@ def check(
       portcheck check --format json --as-of 2027-01-01
       portcheck check --base origin/main --policy ../base --format github \\
         --summary "$GITHUB_STEP_SUMMARY"   # a pull request, judged by the base's policy
+      portcheck check --staged             # what the next commit holds (pre-commit)
     """
     from portcheck.engine import check_register
 
@@ -82,6 +92,8 @@ def check(
     if summary:
         _writable(Path(summary))
     shown = [_relative(top, path) for path in paths or ()]
+    if staged:
+        top = _staged_copy(top, base)
     result = check_register(top, as_of=parse_date(as_of), policy_dir=policy, paths=shown, base=base)
     result, top = _from_git_top_level(result, top)
     sys.stdout.write(_render(output_format, result, top, strict=strict))
@@ -116,6 +128,21 @@ def _render(output_format: OutputFormat, result: CheckResult, top: Path, *, stri
     color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
     source = _source_reader(top) if sys.stdout.isatty() else None
     return text.render(findings, color=color, source=source)
+
+
+def _staged_copy(root: Path, base: str | None) -> Path:
+    """The register's root in a temporary copy of what the git index holds at ``root``;
+    the copy is removed when the process exits, however the command ends."""
+    import atexit
+    import shutil
+
+    from portcheck.actions.staged import checkout_staged
+
+    if base is not None:
+        raise UsageError("--staged and --base cannot be combined")
+    scratch = tempfile.mkdtemp(prefix="portcheck-staged-")
+    atexit.register(shutil.rmtree, scratch, ignore_errors=True)
+    return checkout_staged(root, Path(scratch))
 
 
 def _from_git_top_level(result: CheckResult, root: Path) -> tuple[CheckResult, Path]:
