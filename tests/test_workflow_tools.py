@@ -100,3 +100,16 @@ def test_dependabot_keeps_the_actions_current() -> None:
         "directory": "/",
         "schedule": {"interval": "weekly"},
     } in config["updates"]
+
+
+def test_the_readme_pins_its_actions_on_node_24_and_shows_every_host() -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    uses = [line for line in readme.splitlines() if "uses:" in line and "<full" not in line]
+    assert any("github/codeql-action/upload-sarif@" in line for line in uses)
+    for line in uses:
+        used = USES.match(line)
+        assert used, line
+        assert int(used.group(2)) >= NODE24.get(used.group(1), 0), line
+    where = readme.partition("## Where it runs")[2].partition("\n## ")[0]
+    for heading in ("### GitHub", "### GitLab", "### pre-commit", "### Monorepos"):
+        assert heading in where
