@@ -94,3 +94,25 @@ def test_run_from_elsewhere_in_the_repository_uses_the_top_level(tmp_path: Path)
     )
     assert done.returncode == 2
     assert done.stderr.startswith("portcheck: error: schema/policy.yaml: cannot read")
+
+
+def test_the_codeowners_block_uses_paths_from_the_top_level(tmp_path: Path) -> None:
+    top = monorepo(tmp_path)
+    code, out, err = cli("codeowners", "--root", str(top / SUB))
+    assert code == 0, err
+    rules = [line.split() for line in out.splitlines() if not line.startswith("#")]
+    assert rules == [["/infra/portreg/ports/", "@acme/team"]]
+
+
+def test_staged_in_a_monorepo_reports_from_the_top_level(tmp_path: Path) -> None:
+    top = monorepo(tmp_path)
+    git(top, "add", f"{SUB}/ports/a.yaml", f"{SUB}/schema", ".github")  # b.yaml stays untracked
+    code, out, err = cli("check", "--staged", "--root", str(top / SUB), "--format", "json")
+    assert code == 0, out + err
+    git(top, "add", f"{SUB}/ports/b.yaml")
+    code, out, _ = cli("check", "--staged", "--root", str(top / SUB), "--format", "json")
+    assert code == 1
+    assert [f["path"] for f in json.loads(out)["findings"]] == [
+        "infra/portreg/ports/a.yaml",
+        "infra/portreg/ports/b.yaml",
+    ]

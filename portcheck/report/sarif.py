@@ -52,9 +52,11 @@ def render(
     kept = list(by_importance(findings))[:max_results]
     while True:
         text = _log(sorted(kept), len(findings))
-        if len(kept) <= 1 or len(gzip.compress(_utf8(text), 6)) <= max_gzipped:
+        size = len(gzip.compress(_utf8(text), 6))
+        if len(kept) <= 1 or size <= max_gzipped:
             return text
-        kept = kept[: len(kept) * 9 // 10]
+        # Results are alike in size: keep the share that fits, with a margin.
+        kept = kept[: min(len(kept) - 1, int(len(kept) * max_gzipped / size * 0.95))]
 
 
 def _log(kept: Sequence[Finding], total: int) -> str:
