@@ -11,7 +11,8 @@ git top level.
 
 Code scanning refuses a run over its limits (25,000 results, 1,000 related
 locations per result, 10 MB gzipped): what does not fit is left out, errors
-last, and a tool notification says how much.
+last, and a tool notification says how much. Results are measured one at a
+time as they would be compressed, so memory stays bounded (MAX_RAW).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import hashlib
 import json
 import re
 import urllib.parse
+import zlib
 from collections.abc import Sequence
 
 from portcheck import __version__
@@ -40,6 +42,11 @@ FINGERPRINT = "primaryLocationLineHash"
 MAX_RESULTS = 25_000
 MAX_RELATED = 1_000
 MAX_GZIPPED = 10_000_000
+#: Ours, not GitHub's: repetitive results compress 40-fold, so without it a log
+#: within MAX_GZIPPED could take gigabytes to build.
+MAX_RAW = 100_000_000
+#: Logs up to this size are indented for people; larger ones are compact.
+PRETTY_UP_TO = 10_000_000
 
 _INDEX = {rule.code: index for index, rule in enumerate(RULES)}
 _POSITION = re.compile(r":[0-9]+:[0-9]+\b")
@@ -49,9 +56,10 @@ def render(
     findings: Sequence[Finding], *, max_results: int = MAX_RESULTS, max_gzipped: int = MAX_GZIPPED
 ) -> str:
     """The log for ``findings``, within code scanning's limits."""
-    kept = list(by_importance(findings))[:max_results]
+    kept, raw = _fitting(by_importance(findings)[:max_results], len(findings), max_gzipped)
+    indent = 2 if raw <= PRETTY_UP_TO else None
     while True:
-        text = _log(sorted(kept), len(findings))
+        text = _log(sorted(kept), len(findings), indent)
         size = len(gzip.compress(_utf8(text), 6))
         if len(kept) <= 1 or size <= max_gzipped:
             return text
@@ -59,7 +67,23 @@ def render(
         kept = kept[: min(len(kept) - 1, int(len(kept) * max_gzipped / size * 0.95))]
 
 
-def _log(kept: Sequence[Finding], total: int) -> str:
+def _fitting(ranked: Sequence[Finding], total: int, max_gzipped: int) -> tuple[list[Finding], int]:
+    """The leading ``ranked`` findings whose results fit ``max_gzipped`` once compressed
+    (and MAX_RAW uncompressed), and their raw size. Measured one result at a time,
+    so a register too large to upload is never held as one huge log in memory."""
+    budget = max_gzipped * 0.95 - len(gzip.compress(_utf8(_log([], total, None)), 6))
+    packer = zlib.compressobj(6, zlib.DEFLATED, 31)
+    packed = raw = 0
+    for count, finding in enumerate(ranked):
+        piece = _utf8(json.dumps(result(finding), ensure_ascii=True, separators=(",", ":")))
+        packed += len(packer.compress(piece))
+        if packed > budget or raw + len(piece) > MAX_RAW:
+            return list(ranked[:count]), raw
+        raw += len(piece)
+    return list(ranked), raw
+
+
+def _log(kept: Sequence[Finding], total: int, indent: int | None = 2) -> str:
     # No absolute uri: the upload (github/codeql-action/upload-sarif) resolves
     # %SRCROOT% to its checkout_path, and the log stays reproducible.
     base = {"description": {"text": "The git top level, where the register's paths start."}}
@@ -81,7 +105,8 @@ def _log(kept: Sequence[Finding], total: int) -> str:
         ]
     log = {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
     # ensure_ascii keeps lone surrogates from a hostile file name encodable.
-    return json.dumps(log, indent=2, ensure_ascii=True) + "\n"
+    separators = (",", ": ") if indent else (",", ":")
+    return json.dumps(log, indent=indent, separators=separators, ensure_ascii=True) + "\n"
 
 
 def _left_out(kept: Sequence[Finding], total: int) -> list[str]:
