@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -93,7 +94,17 @@ def test_actions_are_releases_that_run_on_node_24(path: Path) -> None:
 
 
 def test_dependabot_keeps_the_actions_current() -> None:
-    config = load(REPO / ".github" / "dependabot.yml")
+    checker = shutil.which("check-jsonschema", path=str(Path(sys.executable).parent))
+    assert checker, "check-jsonschema is a dev dependency"
+    dependabot = REPO / ".github" / "dependabot.yml"
+    done = subprocess.run(
+        [checker, "--builtin-schema", "vendor.dependabot", str(dependabot)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    config = load(dependabot)
     assert config["version"] == 2
     assert {
         "package-ecosystem": "github-actions",
