@@ -295,3 +295,15 @@ def shared_tmp(tmp_path: Path) -> Path:
             break
         folder.chmod(folder.stat().st_mode | 0o755)
     return tmp_path
+
+
+def require_npm_tool(variable: str, package: str) -> Path:
+    """An npm tool that .ci/run installs into a temporary folder and names in
+    ``variable``: a skip on a user's machine without it, a failure in CI."""
+    found = os.environ.get(variable, "")
+    if found and Path(found).exists():
+        return Path(found)
+    message = f"{variable} does not name {package} (.ci/run installs it with npm)"
+    if IN_CI:
+        pytest.fail(message)
+    pytest.skip(message)

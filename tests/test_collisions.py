@@ -122,11 +122,28 @@ def test_both_sides_point_at_each_other(tmp_path: Path) -> None:
     assert found[1].message == "tcp/8080 (prod/eu) also claimed by ports/a.yaml:3:7"
 
 
-def test_three_way_collision_is_one_finding_per_pair_per_file(tmp_path: Path) -> None:
+def test_three_way_collision_is_one_finding_per_file(tmp_path: Path) -> None:
     root = write_register(
         tmp_path, {f"ports/{name}.yaml": allocation(service=name) for name in "abc"}
     )
-    assert collisions_in(root) == [(f"ports/{name}.yaml", 2, 7, "PC400") for name in "aabbcc"]
+    found = [f for f in run(root) if f.code == "PC400"]
+    assert located(found) == [(f"ports/{name}.yaml", 2, 7, "PC400") for name in "abc"]
+    assert found[0].message == (
+        "tcp/8080 (global) also claimed by ports/b.yaml:2:7 and ports/c.yaml:2:7"
+    )
+    assert found[0].related == (Location("ports/b.yaml", 2, 7), Location("ports/c.yaml", 2, 7))
+
+
+def test_161_files_on_one_port_give_161_findings_naming_three(tmp_path: Path) -> None:
+    names = [f"s{n:03}" for n in range(161)]
+    root = write_register(tmp_path, {f"ports/{n}.yaml": allocation(service=n) for n in names})
+    found = [f for f in run(root) if f.code == "PC400"]
+    assert len(found) == 161
+    assert found[0].message == (
+        "tcp/8080 (global) also claimed by ports/s001.yaml:2:7, ports/s002.yaml:2:7, "
+        "ports/s003.yaml:2:7 and 157 more"
+    )
+    assert [loc.path for loc in found[-1].related] == [f"ports/{n}.yaml" for n in names[:-1]]
 
 
 def test_many_sibling_scopes_on_one_port_do_not_collide() -> None:

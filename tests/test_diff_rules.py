@@ -300,10 +300,14 @@ def test_a_change_cannot_loosen_the_rules_that_judge_it(repo: Path, tmp_path: Pa
 def test_a_register_in_a_subfolder_of_the_repository(tmp_path: Path) -> None:
     """A monorepo: the register is one folder of a larger repository."""
     mono = tmp_path / "mono"
-    files = {".github/CODEOWNERS": GIT_CODEOWNERS, "ports/a.yaml": allocation(service="a")}
+    files = {"ports/a.yaml": allocation(service="a")}
     root = write_register(
-        mono / "register", files | {"ports/c.yaml": allocation(service="c", port=9100)}
+        mono / "register",
+        files | {"ports/c.yaml": allocation(service="c", port=9100)},
+        codeowners=None,
     )
+    # GitHub reads CODEOWNERS at the top level only, with paths from there.
+    edit(mono, {".github/CODEOWNERS": "* @acme/platform\n/register/ports/ @acme/team\n"})
     git(mono, "init", "-q", "-b", "main")
     commit_all(mono, "base")
     edit(root, {"ports/a.yaml": allocation(service="a", port=8081), "ports/c.yaml": None})

@@ -16,7 +16,7 @@ import pytest
 
 from portcheck import __version__
 from portcheck.cli.check import OutputFormat
-from portcheck.finding import Finding, Severity
+from portcheck.finding import Finding, Location, Severity
 from portcheck.report import github, markdown
 from portcheck.rules import RULES
 
@@ -53,10 +53,18 @@ EXPECTED = [
     ("ports/b.yaml", 2, 7, "PC400", Severity.ERROR),
     ("ports/b.yaml", 8, 12, "PC600", Severity.WARNING),
     ("ports/old.yaml", 7, 12, "PC600", Severity.WARNING),
-    ("ports/team/broken.yaml", 2, 1, "PC100", Severity.ERROR),
+    ("ports/team/broken.yaml", 1, 11, "PC100", Severity.ERROR),
     ("ports/team/pg.yaml", 2, 7, "PC301", Severity.ERROR),
 ]
-SUFFIX = {"json": "json", "github": "txt", "sarif": "sarif.json", "junit": "xml", "markdown": "md"}
+LINE_HASH = "primaryLocationLineHash"
+SUFFIX = {
+    "codequality": "codequality.json",
+    "json": "json",
+    "github": "txt",
+    "sarif": "sarif.json",
+    "junit": "xml",
+    "markdown": "md",
+}
 
 
 @pytest.fixture
@@ -118,8 +126,9 @@ def test_sarif_validates_against_the_oasis_schema(register: Path) -> None:
     found = []
     for result in run_["results"]:
         assert rules[result["ruleIndex"]]["id"] == result["ruleId"]
-        assert result["partialFingerprints"]["portcheck/v1"]
+        assert re.fullmatch(r"[0-9a-f]{32}:1", result["partialFingerprints"][LINE_HASH])
         where = result["locations"][0]["physicalLocation"]
+        assert where["artifactLocation"]["uriBaseId"] == "%SRCROOT%"
         region = where["region"]
         found.append(
             (
@@ -132,8 +141,24 @@ def test_sarif_validates_against_the_oasis_schema(register: Path) -> None:
         )
     assert found[0][0] == "ports/Bad%20Name.yaml"
     assert found[1:] == [(*where, str(severity)) for *where, severity in EXPECTED[1:]]
-    collision = run_["results"][1]["relatedLocations"][0]["physicalLocation"]
-    assert collision["artifactLocation"]["uri"] == "ports/b.yaml"
+    collision = run_["results"][1]
+    assert collision["message"]["text"] == (
+        "tcp/8080 (prod/eu) also claimed by [ports/b.yaml:2:7](1)"
+    )
+    assert collision["relatedLocations"] == [
+        {
+            "id": 1,
+            "physicalLocation": {
+                "artifactLocation": {"uri": "ports/b.yaml", "uriBaseId": "%SRCROOT%"},
+                "region": {"startLine": 2, "startColumn": 7, "endLine": 2, "endColumn": 8},
+            },
+            "message": {"text": "ports/b.yaml:2:7"},
+        }
+    ]
+    assert "%SRCROOT%" in run_["originalUriBaseIds"]
+    assert run_["tool"]["driver"]["informationUri"].startswith("https://")
+    assert all(r["helpUri"].endswith("#rules") for r in rules)
+    assert {r["properties"]["precision"] for r in rules} == {"very-high"}
 
 
 def test_sarif_fingerprints_ignore_line_moves(tmp_path: Path) -> None:
@@ -151,12 +176,26 @@ def test_sarif_fingerprints_ignore_line_moves(tmp_path: Path) -> None:
     assert sarif.fingerprint(one) == sarif.fingerprint(moved) != sarif.fingerprint(other)
 
 
-def test_junit_validates_against_the_xsd(register: Path) -> None:
+def test_junit_validates_against_the_jenkins_xunit_xsd(register: Path) -> None:
+    """The schema that allows what GitLab reads (`file`, `system-out` in a test case);
+    the strict Ant schema rejects both."""
     text = output(register, "junit")
     lxml = pytest.importorskip("lxml.etree")
-    xsd = lxml.XMLSchema(lxml.parse(str(require_corpus("formats") / "JUnit.xsd")))
+    xsd = lxml.XMLSchema(lxml.parse(str(require_corpus("formats") / "junit-jenkins-xunit.xsd")))
     document = lxml.fromstring(text.encode())
     assert xsd.validate(document), xsd.error_log
+
+
+def test_junit_cases_carry_their_file_and_their_warnings(register: Path) -> None:
+    suite = ET.fromstring(output(register, "junit"))
+    cases = {case.get("name"): case for case in suite.iter("testcase")}
+    assert all(name == case.get("file") for name, case in cases.items())
+    old = cases["ports/old.yaml"]
+    assert old.find("failure") is None
+    assert [line.split()[1] for line in (old.findtext("system-out") or "").splitlines()] == [
+        "PC600"
+    ]
+    assert cases["ports/clean.yaml"].find("system-out") is None
 
 
 def test_junit_has_one_case_per_file(register: Path) -> None:
@@ -341,3 +380,83 @@ def test_related_locations_survive_every_format(tmp_path: Path, fmt: OutputForma
     root = write_register(tmp_path, files)
     both = {("ports/a.yaml", 2, 7), ("ports/b.yaml", 2, 7)}
     assert _related(fmt, output(root, fmt.value)) == both
+
+
+def test_sarif_related_locations_have_a_whole_region() -> None:
+    collision = Finding(
+        "ports/a.yaml",
+        2,
+        7,
+        "PC400",
+        "port-collision",
+        Severity.ERROR,
+        "tcp/8080 also claimed by ports/b.yaml:2:7",
+        (Location("ports/b.yaml", 2, 7),),
+    )
+    from portcheck.report import sarif
+
+    result = json.loads(sarif.render([collision]))["runs"][0]["results"][0]
+    assert result["relatedLocations"][0]["physicalLocation"]["region"] == {
+        "startLine": 2,
+        "startColumn": 7,
+        "endLine": 2,
+        "endColumn": 8,
+    }
+
+
+#: GitLab's documented Code Quality issue (docs.gitlab.com, "Code Quality report
+#: format"): the fields GitLab reads, each required, and nothing it would reject.
+CODEQUALITY_SCHEMA = {
+    "type": "array",
+    "items": {
+        "type": "object",
+        "required": ["description", "check_name", "fingerprint", "severity", "location"],
+        "properties": {
+            "type": {"const": "issue"},
+            "description": {"type": "string", "minLength": 1},
+            "check_name": {"type": "string", "minLength": 1},
+            "fingerprint": {"type": "string", "minLength": 1},
+            "severity": {"enum": ["info", "minor", "major", "critical", "blocker"]},
+            "categories": {"type": "array", "items": {"type": "string"}},
+            "location": {
+                "type": "object",
+                "required": ["path", "lines"],
+                "properties": {
+                    "path": {"type": "string", "minLength": 1},
+                    "lines": {
+                        "type": "object",
+                        "required": ["begin"],
+                        "properties": {"begin": {"type": "integer", "minimum": 1}},
+                    },
+                },
+            },
+        },
+    },
+}
+
+
+def test_codequality_is_what_gitlab_reads(register: Path) -> None:
+    from jsonschema import Draft202012Validator
+
+    issues = json.loads(output(register, "codequality"))
+    assert list(Draft202012Validator(CODEQUALITY_SCHEMA).iter_errors(issues)) == []
+    assert [
+        (i["location"]["path"], i["location"]["lines"]["begin"], i["check_name"], i["severity"])
+        for i in issues
+    ] == [
+        (path, line, code, "major" if severity is Severity.ERROR else "minor")
+        for path, line, _, code, severity in EXPECTED
+    ]
+    assert len({i["fingerprint"] for i in issues}) == len(issues)
+
+
+def test_codequality_fingerprints_are_unique_and_ignore_line_moves() -> None:
+    from portcheck.report import codequality
+
+    def at(line: int) -> Finding:
+        return Finding("ports/a.yaml", line, 1, "PC201", "unknown-field", Severity.ERROR, "x")
+
+    twice = json.loads(codequality.render([at(2), at(5)]))
+    moved = json.loads(codequality.render([at(3), at(9)]))
+    assert twice[0]["fingerprint"] != twice[1]["fingerprint"]
+    assert [i["fingerprint"] for i in twice] == [i["fingerprint"] for i in moved]

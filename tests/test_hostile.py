@@ -85,7 +85,7 @@ def test_every_hostile_and_invalid_file_gets_a_located_error(
     assert {"PC100", "PC101", "PC102", "PC103", "PC200", "PC201", "PC202"} <= codes
 
 
-@pytest.mark.parametrize("output", ["text", "github", "sarif", "junit", "markdown"])
+@pytest.mark.parametrize("output", ["text", "github", "sarif", "junit", "markdown", "codequality"])
 def test_every_format_survives_hostile_input(
     hostile: tuple[Path, dict[str, str]], output: str, tmp_path: Path
 ) -> None:
@@ -101,8 +101,11 @@ def test_every_format_survives_hostile_input(
         schema = json.loads((CORPORA / "formats/sarif-schema-2.1.0.json").read_text())
         jsonschema.Draft4Validator(schema).validate(json.loads(result.stdout))
     elif output == "junit":
-        xsd = etree.XMLSchema(etree.parse(CORPORA / "formats/JUnit.xsd"))
+        xsd = etree.XMLSchema(etree.parse(CORPORA / "formats/junit-jenkins-xunit.xsd"))
         assert xsd.validate(etree.fromstring(result.stdout.encode()))
+    elif output == "codequality":
+        issues = json.loads(result.stdout)
+        assert len({issue["fingerprint"] for issue in issues}) == len(issues)
     elif output == "github":
         # every line is one workflow command of ours: nothing from a file starts another
         assert all(

@@ -21,8 +21,10 @@ def _located(result: Document | Finding) -> tuple[int, int, str]:
 @pytest.mark.parametrize(
     ("data", "expected"),
     [
-        (b"port: 'unterminated\n", (2, 1, "PC100")),
-        (b"port: [1, 2\n", (2, 1, "PC100")),
+        (b"port: 'unterminated\n", (1, 20, "PC100")),  # end of file: the last line
+        (b"port: 'unterminated", (1, 20, "PC100")),
+        (b"port: [1, 2\n", (1, 12, "PC100")),
+        (b"a: 1\nport: [1, 2\n\n\n", (4, 1, "PC100")),
         (b"port: 1\n  bad: indent\n", (2, 6, "PC100")),
         (b"owner: @acme\n", (1, 8, "PC100")),
         (b"port: 8080\nprotocol: tcp\nport: 9090\n", (3, 1, "PC101")),

@@ -112,7 +112,7 @@ def _replace(old: str, new: str) -> str:
         ),
         pytest.param(MINIMAL + "scopes: [prod, prod]\n", "5:16", id="scope-repeat"),
         # Loading problems are located the same way.
-        pytest.param("protocols: [tcp\n", "2:1", id="yaml-syntax"),
+        pytest.param("protocols: [tcp\n", "1:16", id="yaml-syntax"),  # end of file: last line
         pytest.param("- tcp\n", "1:1", id="not-a-mapping"),
         pytest.param(MINIMAL + "ranges: {}\n", "5:1", id="duplicate-key"),
         # The first problem in file order is the one reported.

@@ -241,7 +241,7 @@ def test_renew_keeps_the_comment_of_a_block_scalar_date(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("service: [svc\n", f"{SVC}:2:1: PC100"),
+        ("service: [svc\n", f"{SVC}:1:14: PC100"),
         ("service: svc\nservice: svc\n", f"{SVC}:2:1: PC101"),
         ("\ufffe", f"{SVC}:1:1: PC102"),
     ],

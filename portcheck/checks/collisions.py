@@ -17,7 +17,7 @@ from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from typing import NamedTuple
 
-from portcheck.finding import Finding
+from portcheck.finding import Finding, Location
 from portcheck.model import GLOBAL, PROTOCOLS, Allocation, PortSpan, scope_contains
 from portcheck.register import Entry, Register
 from portcheck.rules import PORT_COLLISION, Rule
@@ -108,22 +108,48 @@ def sweep(claims: Sequence[Claim], indexes: Sequence[int]) -> set[tuple[int, int
     return pairs
 
 
+#: Other files a PC400 message names before it says "and N more".
+NAMED_IN_MESSAGE = 3
+
+
 def check(register: Register) -> Iterator[Finding]:
+    """One PC400 per colliding file, naming every file it collides with.
+
+    One finding per pair would grow as n*(n-1): 161 files on one port gave
+    25,760 results, more than code scanning accepts in a run.
+    """
     entries = register.entries
     claims = [Claim.of(entry.allocation) for entry in entries]
+    others: defaultdict[int, list[int]] = defaultdict(list)
     for first, second in sorted(colliding_pairs(claims)):
-        yield collision(entries[first], claims[first], entries[second], claims[second])
-        yield collision(entries[second], claims[second], entries[first], claims[first])
+        others[first].append(second)
+        others[second].append(first)
+    for index in sorted(others):
+        yield collision(entries, claims, index, others[index])
 
 
-def collision(entry: Entry, claim: Claim, other: Entry, other_claim: Claim) -> Finding:
-    """The finding on ``entry``'s port, pointing at ``other``'s port."""
-    there = other.document.locate(("port",))
+def collision(
+    entries: Sequence[Entry], claims: Sequence[Claim], index: int, others: Sequence[int]
+) -> Finding:
+    """The finding on one file's port, pointing at every other file's port."""
+    ordered = sorted(others, key=lambda other: entries[other].document.path)
+    there = [entries[other].document.locate(("port",)) for other in ordered]
     return PORT_COLLISION.finding(
-        entry.document.locate(("port",)),
-        f"{describe(claim, other_claim)} also claimed by {there}",
-        related=(there,),
+        entries[index].document.locate(("port",)),
+        f"{describe(claims[index], claims[ordered[0]])} also claimed by {named(there)}",
+        related=there,
     )
+
+
+def named(locations: Sequence[Location]) -> str:
+    """``a.yaml:3:7, b.yaml:3:7 and 158 more``: the first few, then a count."""
+    shown = [str(location) for location in locations[:NAMED_IN_MESSAGE]]
+    rest = len(locations) - len(shown)
+    if rest:
+        return f"{', '.join(shown)} and {rest} more"
+    if len(shown) == 1:
+        return shown[0]
+    return f"{', '.join(shown[:-1])} and {shown[-1]}"
 
 
 def describe(claim: Claim, other: Claim) -> str:

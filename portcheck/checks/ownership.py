@@ -40,7 +40,7 @@ def file_findings(codeowners: Codeowners) -> Iterator[Finding]:
     path = codeowners.path
     if path is None:
         yield CODEOWNERS_INVALID.finding(
-            Location(LOCATIONS[0]),
+            Location("../" * codeowners.prefix.count("/") + LOCATIONS[0]),
             "no CODEOWNERS file in .github/, the root or docs/: no review approves anything",
         )
         return
@@ -57,7 +57,7 @@ def file_findings(codeowners: Codeowners) -> Iterator[Finding]:
 
 
 def entry_findings(entry: Entry, codeowners: Codeowners) -> Iterator[Finding]:
-    decided = codeowners.ruleset.owners_of(entry.path)
+    decided = codeowners.ruleset.owners_of(codeowners.prefix + entry.path)
     if decided is None or not decided.owners:
         yield unowned(entry, codeowners.path, decided)
         return

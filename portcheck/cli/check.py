@@ -8,6 +8,7 @@ import functools
 import os
 import socket
 import sys
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -29,6 +30,7 @@ class OutputFormat(enum.StrEnum):
     SARIF = "sarif"
     MARKDOWN = "markdown"
     JUNIT = "junit"
+    CODEQUALITY = "codequality"
 
 
 def check(
@@ -64,6 +66,14 @@ def check(
             "(an empty FILE writes none).",
         ),
     ] = None,
+    staged: Annotated[
+        bool,
+        typer.Option(
+            "--staged",
+            help="Check the register as staged in the git index (what a commit would hold), "
+            "not the working tree: for pre-commit.",
+        ),
+    ] = False,
 ) -> None:
     """Check the whole register: schema, policy, collisions, ids, dependencies, review dates.
 
@@ -74,6 +84,7 @@ def check(
       portcheck check --format json --as-of 2027-01-01
       portcheck check --base origin/main --policy ../base --format github \\
         --summary "$GITHUB_STEP_SUMMARY"   # a pull request, judged by the base's policy
+      portcheck check --staged             # what the next commit holds (pre-commit)
     """
     from portcheck.engine import check_register
 
@@ -81,11 +92,14 @@ def check(
     if summary:
         _writable(Path(summary))
     shown = [_relative(top, path) for path in paths or ()]
+    if staged:
+        top = _staged_copy(top, base)
     result = check_register(top, as_of=parse_date(as_of), policy_dir=policy, paths=shown, base=base)
     for note in result.notes:
         sys.stderr.write(f"portcheck: warning: {escape_controls(note)}\n")
     for note in _renames(result):
         sys.stderr.write(f"portcheck: note: {escape_controls(note)}\n")
+    result, top = _from_git_top_level(result, top)
     sys.stdout.write(_render(output_format, result, top, strict=strict))
     if output_format in (OutputFormat.TEXT, OutputFormat.GITHUB):
         from portcheck.report import text as text_report
@@ -113,6 +127,10 @@ def _render(output_format: OutputFormat, result: CheckResult, top: Path, *, stri
         return sarif.render(findings)
     if output_format is OutputFormat.MARKDOWN:
         return markdown.render(findings, result.files)
+    if output_format is OutputFormat.CODEQUALITY:
+        from portcheck.report import codequality
+
+        return codequality.render(findings)
     if output_format is OutputFormat.JUNIT:
         stamp, host = report_time(), socket.gethostname()
         return junit.render(findings, result.checked, timestamp=stamp, hostname=host, strict=strict)
@@ -125,6 +143,43 @@ def _renames(result: CheckResult) -> list[str]:
     return [
         f"{old} was renamed to {new}: the same ports, not a release" for old, new in result.renamed
     ]
+
+
+def _staged_copy(root: Path, base: str | None) -> Path:
+    """The register's root in a temporary copy of what the git index holds at ``root``;
+    the copy is removed when the process exits, however the command ends."""
+    import atexit
+    import shutil
+
+    from portcheck.actions.staged import checkout_staged
+
+    if base is not None:
+        raise UsageError("--staged and --base cannot be combined")
+    scratch = tempfile.mkdtemp(prefix="portcheck-staged-")
+    atexit.register(shutil.rmtree, scratch, ignore_errors=True)
+    return checkout_staged(root, Path(scratch))
+
+
+def _from_git_top_level(result: CheckResult, root: Path) -> tuple[CheckResult, Path]:
+    """Every path from the git top level, where hosts resolve them (a register in
+    ``infra/portreg`` reports ``infra/portreg/ports/a.yaml``), and that top level."""
+    import dataclasses
+
+    from portcheck.codeowners.source import git_top_level, register_prefix
+    from portcheck.report.paths import all_moved, from_top
+
+    prefix = register_prefix(root)
+    top = git_top_level(root)
+    if not prefix or top is None:
+        return result, root
+    checked = tuple(from_top(path, prefix) for path in result.checked)
+    moved = dataclasses.replace(
+        result,
+        findings=all_moved(result.findings, prefix),
+        checked=checked,
+        preexisting=frozenset(all_moved(result.preexisting, prefix)),
+    )
+    return moved, top
 
 
 def report_time() -> dt.datetime:

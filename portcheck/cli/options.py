@@ -28,7 +28,10 @@ def protocol_name(value: str) -> str:
 RootOption = Annotated[
     Path | None,
     typer.Option(
-        "--root", help="The register's root (default: the git top level, or .).", file_okay=False
+        "--root",
+        help="The register's root (default: the nearest folder upward holding ports/ and "
+        "schema/policy.yaml, else the git top level, else .).",
+        file_okay=False,
     ),
 ]
 PolicyOption = Annotated[
@@ -69,11 +72,18 @@ def parse_date(value: str | None, option: str = "--as-of") -> dt.date:
 
 
 def find_root(start: Path) -> Path:
-    """The git top level above ``start``, or ``start`` itself."""
+    """The register at or above ``start``: the nearest folder holding ``ports/`` and
+    ``schema/policy.yaml`` (a register inside a larger repository), else the git top
+    level, else ``start`` itself."""
+    from portcheck.codeowners.source import git_top_level
+
+    top = git_top_level(start)
     for folder in (start, *start.parents):
-        if (folder / ".git").exists():
+        if (folder / "ports").is_dir() and (folder / "schema" / "policy.yaml").is_file():
             return folder
-    return start
+        if folder == top:
+            break
+    return top or start
 
 
 def resolve_root(option: Path | None) -> Path:

@@ -89,12 +89,15 @@ def _updated(root: Path, policy: Path | None) -> tuple[str, str | None, str]:
     register, _ = build_register(root, loaded, dt.date.today())
     codeowners = register.codeowners
     assert codeowners is not None  # build_register loads it
-    target = codeowners.path or LOCATIONS[0]
+    target = codeowners.path or "../" * codeowners.prefix.count("/") + LOCATIONS[0]
     if codeowners.unread:
         reason = codeowners.problems[0].message
         raise UsageError(f"{target}: {reason}; fix that before portcheck updates it")
     current = _read(root, target) if codeowners.path else None
-    rules = block_rules({entry.path: entry.allocation.owner for entry in register.entries})
+    # Patterns are from the git top level: a register in infra/portreg owns /infra/portreg/ports/.
+    prefix = codeowners.prefix
+    owners = {prefix + entry.path: entry.allocation.owner for entry in register.entries}
+    rules = block_rules(owners, folder=prefix + "ports")
     try:
         updated = splice(current or STARTER.format(platform=loaded.platform), rules)
     except BlockError as error:

@@ -46,20 +46,46 @@ class Codeowners:
     #: Files that must be owned by the platform owner: CODEOWNERS itself and
     #: every file (on disk, or the one that matters most) under PROTECTED.
     protected: tuple[str, ...] = ()
+    #: The register's folder from the git top level (``infra/portreg/``; empty
+    #: when the register is the repository): patterns match ``prefix + path``.
+    prefix: str = ""
+
+
+def git_top_level(start: Path) -> Path | None:
+    """The nearest folder at or above ``start`` holding ``.git``, None outside git."""
+    for folder in (start, *start.parents):
+        if (folder / ".git").exists():
+            return folder
+    return None
+
+
+def register_prefix(root: Path) -> str:
+    """``root`` from the git top level with a trailing slash (``infra/portreg/``), or ""."""
+    top = git_top_level(root)
+    if top is None or top == root:
+        return ""
+    return root.relative_to(top).as_posix() + "/"
 
 
 def load_codeowners(root: Path) -> Codeowners:
-    found = [location for location in LOCATIONS if _present(root, location)]
+    """CODEOWNERS as GitHub reads it for the register at ``root``: from the git top
+    level, so in a larger repository (``root`` below it) its paths start with
+    ``../`` and its patterns are matched against ``prefix + path``."""
+    prefix = register_prefix(root)
+    top = root.parents[prefix.count("/") - 1] if prefix else root
+    up = "../" * prefix.count("/")
+    found = [location for location in LOCATIONS if _present(top, location)]
+    protected = protected_files(top, found[0] if found else None, prefix)
     if not found:
-        return Codeowners(path=None, protected=protected_files(root, None))
-    path, ignored = found[0], tuple(found[1:])
-    link = symlinked_folder(root, path)
+        return Codeowners(path=None, protected=protected, prefix=prefix)
+    path, ignored = found[0], tuple(up + other for other in found[1:])
+    link = symlinked_folder(top, path)
     if link is not None:
         reason = f"{link}/ is a symlink: GitHub reads the link itself, not the folder it points to"
-        protected = protected_files(root, path)
-        return Codeowners(path, ignored, Ruleset(()), (LineProblem(1, 1, reason),), True, protected)
-    ruleset, problems, unread = read(root / path)
-    return Codeowners(path, ignored, ruleset, problems, unread, protected_files(root, path))
+        problem = (LineProblem(1, 1, reason),)
+        return Codeowners(up + path, ignored, Ruleset(()), problem, True, protected, prefix)
+    ruleset, problems, unread = read(top / path)
+    return Codeowners(up + path, ignored, ruleset, problems, unread, protected, prefix)
 
 
 def read(file: Path) -> tuple[Ruleset, tuple[LineProblem, ...], bool]:
@@ -116,10 +142,14 @@ def _present(root: Path, location: str) -> bool:
         return False
 
 
-def protected_files(root: Path, codeowners: str | None) -> tuple[str, ...]:
-    files = {codeowners or LOCATIONS[0], *PROTECTED.values()}
-    for folder in PROTECTED:
-        files.update(_walk(root, folder))
+def protected_files(top: Path, codeowners: str | None, prefix: str = "") -> tuple[str, ...]:
+    """Paths from the git top level; the register's own folders are under ``prefix``,
+    workflows (``.github``) are the repository's."""
+    files = {codeowners or LOCATIONS[0]}
+    for folder, key in PROTECTED.items():
+        under = "" if folder == ".github" else prefix
+        files.add(under + key)
+        files.update(_walk(top, under + folder))
     return tuple(sorted(files))
 
 

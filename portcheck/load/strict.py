@@ -177,7 +177,7 @@ def parse_strict(text: str, path: str) -> Document | Finding:
     except _Stop as refused:
         return refused.finding
     except MarkedYAMLError as error:
-        return _syntax_finding(path, error)
+        return _syntax_finding(path, error, text)
     except ReaderError as error:
         at = line_column(text, error.position)
         message = f"character {printable(chr(error.character))} is not allowed in YAML"
@@ -189,9 +189,9 @@ def parse_strict(text: str, path: str) -> Document | Finding:
     return builder.finish()
 
 
-def _syntax_finding(path: str, error: MarkedYAMLError) -> Finding:
+def _syntax_finding(path: str, error: MarkedYAMLError, text: str) -> Finding:
     mark = error.problem_mark or error.context_mark
-    at = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+    at = _within(text, mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
     problem = error.problem or error.context or "invalid YAML"
     if problem.startswith("found character '\\t'"):
         # YAML 1.2 allows a tab between tokens; ruamel.yaml does not, so say what to do.
@@ -201,6 +201,17 @@ def _syntax_finding(path: str, error: MarkedYAMLError) -> Finding:
     if error.context and error.problem:
         problem = f"{problem} ({error.context})"
     return YAML_SYNTAX.finding(Location(path, *at), printable_text(problem, 200))
+
+
+def _within(text: str, line: int, column: int) -> tuple[int, int]:
+    """``line:column``, or the end of the last line when the parser's mark is past it
+    (at end of file it points one line past the last, which no editor can show)."""
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    if lines and line > len(lines):
+        return len(lines), len(lines[-1]) + 1
+    return line, column
 
 
 def _directive_at(text: str) -> tuple[int, int]:

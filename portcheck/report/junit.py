@@ -1,11 +1,12 @@
 """JUnit XML for GitLab CI and Jenkins: one test case per allocation file.
 
-The document validates against the Ant JUnit schema that both read
-(windyroad/JUnit-Schema, the strict one: `timestamp`, `hostname`,
-`properties`, `system-out` and `system-err` are all required). A test case
-allows one `failure` element, so a file's findings share it: the message counts
-them, the text lists them one per line. Warnings alone do not fail a case
-(as `check` exits 0 on them) unless ``strict``; the suite's `system-out` lists
+The document validates against Jenkins' xUnit JUnit schema, the one that
+allows what GitLab's merge-request test report reads: a test case's `file`
+attribute, and `system-out` inside the test case (GitLab reads it nowhere
+else). A test case allows one `failure` element, so a file's findings share
+it: the message counts them, the text lists them (warnings too) one per line.
+Warnings alone do not fail a case (as `check` exits 0 on them) unless
+``strict``: they are the case's `system-out`. The suite's `system-out` lists
 every finding. Text is made XML 1.0-safe: control characters and lone
 surrogates from hostile files are shown as escapes.
 """
@@ -39,7 +40,7 @@ def render(
         timestamp=timestamp.strftime("%Y-%m-%dT%H:%M:%S"),
         hostname=_safe(hostname) or "localhost",
         tests=str(len(cases)),
-        failures=str(sum(1 for case in cases if len(case))),
+        failures=str(sum(1 for case in cases if case.find("failure") is not None)),
         errors="0",
         time="0",
     )
@@ -54,13 +55,19 @@ def render(
 def _case(path: str, findings: Sequence[Finding], strict: bool) -> ET.Element:
     folder = path.rpartition("/")[0]
     case = ET.Element(
-        "testcase", name=_safe(path), classname=_safe(folder.replace("/", ".")) or "root", time="0"
+        "testcase",
+        name=_safe(path),
+        classname=_safe(folder.replace("/", ".")) or "root",
+        file=_safe(path),
+        time="0",
     )
     failing = [f for f in findings if strict or f.severity is Severity.ERROR]
     if failing:
         codes = ",".join(dict.fromkeys(f.code for f in failing))
         failure = ET.SubElement(case, "failure", message=_summary(failing), type=codes)
         failure.text = "".join(_line(f) + "\n" for f in findings)
+    elif findings:
+        ET.SubElement(case, "system-out").text = "".join(_line(f) + "\n" for f in findings)
     return case
 
 
