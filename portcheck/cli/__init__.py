@@ -17,6 +17,7 @@ from typer.core import TyperGroup
 
 from portcheck import __version__
 from portcheck.cli import audit, catalogue, check, lifecycle, ownership
+from portcheck.cli import claim as claiming
 from portcheck.errors import PortcheckError
 
 
@@ -71,7 +72,7 @@ def _main(
 
 
 app.command()(check.check)
-app.command()(lifecycle.claim)
+app.command()(claiming.claim)
 app.command()(lifecycle.renew)
 app.command()(lifecycle.retire)
 app.command()(audit.free)

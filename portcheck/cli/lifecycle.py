@@ -1,6 +1,7 @@
-"""claim, renew, retire: the commands that take a port and keep its file current.
+"""renew, retire: the commands that keep an allocation file current.
 
-free, stale, reclaim and impact live in :mod:`portcheck.cli.audit`.
+claim lives in :mod:`portcheck.cli.claim`; free, stale, reclaim and impact in
+:mod:`portcheck.cli.audit`.
 """
 
 from __future__ import annotations
@@ -11,82 +12,12 @@ from typing import Annotated
 import typer
 
 from portcheck.cli.options import (
-    AsOfOption,
-    DryRunOption,
     PolicyOption,
     RootOption,
-    ScopeOption,
     load,
     parse_date,
-    protocol_name,
     warn,
 )
-
-
-def claim(
-    service: Annotated[
-        str, typer.Argument(metavar="SERVICE", help="The service that will listen.")
-    ],
-    protocol: Annotated[
-        list[str],
-        typer.Option(
-            "--protocol",
-            metavar="P",
-            parser=protocol_name,
-            help="tcp, udp, sctp or dccp (repeatable).",
-        ),
-    ],
-    owner: Annotated[str, typer.Option("--owner", metavar="O", help="@user or @org/team.")],
-    description: Annotated[str, typer.Option("--description", metavar="D", help="What listens.")],
-    scope: ScopeOption = None,
-    port: Annotated[
-        int | None, typer.Option("--port", metavar="N", min=1, max=65535, help="Claim this port.")
-    ] = None,
-    size: Annotated[
-        int, typer.Option("--size", metavar="K", min=1, help="Claim K consecutive ports.")
-    ] = 1,
-    ident: Annotated[
-        str | None, typer.Option("--id", metavar="ID", help="The allocation id (default SERVICE).")
-    ] = None,
-    as_of: AsOfOption = None,
-    dry_run: DryRunOption = False,
-    root: RootOption = None,
-    policy: PolicyOption = None,
-) -> None:
-    """Claim the lowest free port (or K consecutive ports) and write ports/<id>.yaml.
-
-    \b
-    Examples:
-      portcheck claim search-api --protocol tcp --owner @acme/search \\
-          --description "Search API"
-      portcheck claim mesh --protocol tcp --protocol udp --scope prod/eu --size 4 \\
-          --owner @acme/platform --description "Mesh data plane"
-      portcheck claim search-admin --port 9200 --protocol tcp --owner @acme/search \\
-          --description "Admin console" --dry-run
-    """
-    from portcheck.actions import claim as claiming
-    from portcheck.actions.free import Want
-    from portcheck.errors import Refused
-
-    register, broken = load(root, policy, as_of)
-    if broken:
-        raise Refused(
-            f"{broken[0].path} and {len(broken) - 1} other files do not load, so the ports they "
-            "hold are unknown; fix them first (portcheck check)"
-        )
-    want = Want(tuple(protocol), tuple(scope or ("global",)))
-    request = claiming.ClaimRequest(ident or service, service, want, owner, description, port, size)
-    claimed = claiming.plan(register, request)
-    if dry_run:
-        print(f"{claimed.path} {claimed.block}\n{claimed.text}", end="")
-        warn(f"dry run: {claimed.path} not written")
-        return
-    claiming.write(register.root, claimed)
-    print(f"{claimed.path} {claimed.block}")
-    print(
-        "next: portcheck codeowners --write, then open a pull request with the new file",
-        file=sys.stderr,
-    )
 
 
 def renew(

@@ -181,3 +181,10 @@ def repo_path(root: Path, raw: str) -> str:
     if path in {"", "."} or path == ".." or path.startswith("../"):
         raise typer.BadParameter(f"{raw!r} is not a path inside the repository", param_hint="PATH")
     return path
+
+
+def write_block(root: Path, policy: Path | None) -> str:
+    """Bring the portcheck block up to date, as `codeowners --write` does; CODEOWNERS' path."""
+    target, current, updated = _updated(root, policy)
+    _write(root / target, target, current, updated)
+    return target

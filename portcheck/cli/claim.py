@@ -1,0 +1,224 @@
+"""`portcheck claim`: take a free port, write the file where it belongs, and open the PR."""
+
+from __future__ import annotations
+
+import enum
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from portcheck.cli.options import (
+    AsOfOption,
+    DryRunOption,
+    PolicyOption,
+    RootOption,
+    ScopeOption,
+    load,
+    parse_date,
+    protocol_name,
+    warn,
+)
+from portcheck.errors import PortcheckError, Refused, UsageError
+
+if TYPE_CHECKING:
+    from portcheck.actions.claim import Claimed, ClaimRequest
+    from portcheck.register import Register
+
+
+class ClaimFormat(enum.StrEnum):
+    TEXT = "text"
+    JSON = "json"
+
+
+class ClaimStatus(enum.StrEnum):
+    ACTIVE = "active"
+    RESERVED = "reserved"
+
+
+def claim(
+    service: Annotated[
+        str, typer.Argument(metavar="SERVICE", help="The service that will listen.")
+    ],
+    protocol: Annotated[
+        list[str],
+        typer.Option(
+            "--protocol",
+            metavar="P",
+            parser=protocol_name,
+            help="tcp, udp, sctp or dccp (repeatable).",
+        ),
+    ],
+    owner: Annotated[str, typer.Option("--owner", metavar="O", help="@user or @org/team.")],
+    description: Annotated[str, typer.Option("--description", metavar="D", help="What listens.")],
+    scope: ScopeOption = None,
+    port: Annotated[
+        int | None, typer.Option("--port", metavar="N", min=1, max=65535, help="Claim this port.")
+    ] = None,
+    size: Annotated[
+        int, typer.Option("--size", metavar="K", min=1, help="Claim K consecutive ports.")
+    ] = 1,
+    ident: Annotated[
+        str | None, typer.Option("--id", metavar="ID", help="The allocation id (default SERVICE).")
+    ] = None,
+    folder: Annotated[
+        str | None,
+        typer.Option(
+            "--dir",
+            metavar="DIR",
+            help="Write into DIR under ports/ (default: where the owner's allocations live).",
+        ),
+    ] = None,
+    contact: Annotated[
+        str | None, typer.Option("--contact", metavar="C", help="Who to call (e-mail, chat).")
+    ] = None,
+    depends_on: Annotated[
+        list[str] | None,
+        typer.Option("--depends-on", metavar="ID", help="An allocation it talks to (repeatable)."),
+    ] = None,
+    link: Annotated[
+        list[str] | None,
+        typer.Option("--link", metavar="URL", help="A ticket, runbook, dashboard (repeatable)."),
+    ] = None,
+    status: Annotated[
+        ClaimStatus,
+        typer.Option("--status", help="reserved needs --expires.", case_sensitive=False),
+    ] = ClaimStatus.ACTIVE,
+    expires: Annotated[
+        str | None, typer.Option("--expires", metavar="DATE", help="When a reservation lapses.")
+    ] = None,
+    review_by: Annotated[
+        str | None,
+        typer.Option("--review-by", metavar="DATE", help="Default: today + review_days."),
+    ] = None,
+    output_format: Annotated[
+        ClaimFormat, typer.Option("--format", help="json: the allocation written.")
+    ] = ClaimFormat.TEXT,
+    no_codeowners: Annotated[
+        bool, typer.Option("--no-codeowners", help="Leave CODEOWNERS alone.")
+    ] = False,
+    pr: Annotated[
+        bool,
+        typer.Option("--pr", help="Branch claim/<id>, commit, push, open the pull request (gh)."),
+    ] = False,
+    as_of: AsOfOption = None,
+    dry_run: DryRunOption = False,
+    root: RootOption = None,
+    policy: PolicyOption = None,
+) -> None:
+    """Claim the lowest free port (or K consecutive ports) and write <dir>/<id>.yaml.
+
+    The file lands in the folder where the owner's allocations live (else
+    ports/), with a modeline that resolves from there, and the CODEOWNERS block
+    is updated as `codeowners --write` does, so the change passes check as is.
+
+    \b
+    Examples:
+      portcheck claim search-api --protocol tcp --owner @acme/search \\
+          --description "Search API" --pr
+      portcheck claim mesh --protocol tcp --protocol udp --scope prod/eu --size 4 \\
+          --owner @acme/platform --description "Mesh data plane" --dir ports/platform
+      portcheck claim search-admin --port 9200 --protocol tcp --owner @acme/search \\
+          --description "Admin console" --status reserved --expires 2027-03-31 --dry-run
+    """
+    from portcheck.actions import claim as claiming
+    from portcheck.actions.free import Want
+
+    if (status is ClaimStatus.RESERVED) != (expires is not None):
+        raise UsageError("--status reserved and --expires DATE go together")
+    register = _register(root, policy, as_of)
+    want = Want(tuple(protocol), tuple(scope or ("global",)))
+    request = claiming.ClaimRequest(
+        ident or service, service, want, owner, description, port, size,
+        folder=folder, contact=contact, depends_on=tuple(depends_on or ()),
+        links=tuple(link or ()), status=status.value,
+        expires=parse_date(expires, "--expires") if expires else None,
+        review_by=parse_date(review_by, "--review-by") if review_by else None,
+    )  # fmt: skip
+    claimed = claiming.plan(register, request)
+    if dry_run:
+        _show(claimed, output_format, dry_run=True)
+        warn(f"dry run: {claimed.path} not written")
+        return
+    if pr:
+        print(_pull_request(register, request, claimed, policy, codeowners=not no_codeowners))
+        return
+    _write(register, claimed, policy, codeowners=not no_codeowners)
+    _show(claimed, output_format, dry_run=False)
+    print("next: open a pull request with the change (or claim with --pr)", file=sys.stderr)
+
+
+def _register(root: Path | None, policy: Path | None, as_of: str | None) -> Register:
+    register, broken = load(root, policy, as_of)
+    if broken:
+        raise Refused(
+            f"{broken[0].path} and {len(broken) - 1} other files do not load, so the ports they "
+            "hold are unknown; fix them first (portcheck check)"
+        )
+    return register
+
+
+def _show(claimed: Claimed, output_format: ClaimFormat, *, dry_run: bool) -> None:
+    from portcheck.actions.claim import as_json
+
+    if output_format is ClaimFormat.JSON:
+        sys.stdout.write(as_json(claimed))
+    elif dry_run:
+        print(f"{claimed.path} {claimed.block}\n{claimed.text}", end="")
+    else:
+        print(f"{claimed.path} {claimed.block}")
+
+
+def _write(
+    register: Register, claimed: Claimed, policy: Path | None, *, codeowners: bool
+) -> list[Path]:
+    """Write the file, then the CODEOWNERS block; every path changed."""
+    from portcheck.actions.claim import write
+    from portcheck.cli.ownership import write_block
+
+    write(register.root, claimed)
+    changed = [register.root / claimed.path]
+    if codeowners:
+        try:
+            changed.append(register.root / write_block(register.root, policy))
+        except PortcheckError as error:
+            warn(f"CODEOWNERS not updated: {error.message}")
+    return changed
+
+
+def _pull_request(
+    register: Register,
+    request: ClaimRequest,
+    claimed: Claimed,
+    policy: Path | None,
+    *,
+    codeowners: bool,
+) -> str:
+    import json
+
+    from portcheck.actions.claim import as_json
+    from portcheck.actions.pull_request import PullRequest, describe, open_pull_request
+
+    protocols = "+".join(request.want.protocols)
+    title = f"Claim {protocols}/{claimed.block} for {request.ident}"
+    document = json.loads(as_json(claimed))
+    return open_pull_request(
+        register.root,
+        PullRequest(f"claim/{request.ident}", title),
+        register.root / claimed.path,
+        lambda: _write(register, claimed, policy, codeowners=codeowners),
+        lambda: describe(document, _verdict(register, policy)),
+    )
+
+
+def _verdict(register: Register, policy: Path | None) -> str:
+    from portcheck.engine import check_register
+    from portcheck.finding import Severity
+
+    findings = check_register(register.root, as_of=register.today, policy_dir=policy).findings
+    errors = sum(finding.severity == Severity.ERROR for finding in findings)
+    warnings = len(findings) - errors
+    if not findings:
+        return "no findings."
+    return f"{errors} errors, {warnings} warnings (see the portcheck status check)."
