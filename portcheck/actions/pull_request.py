@@ -62,7 +62,7 @@ def _git(root: Path, *args: str) -> str:
 
 def _first_line(done: subprocess.CompletedProcess[str]) -> str:
     lines = (done.stderr or done.stdout).strip().splitlines()
-    return lines[-1] if lines else f"exit code {done.returncode}"
+    return lines[0] if lines else f"exit code {done.returncode}"
 
 
 def preflight(root: Path, branch: str) -> str:

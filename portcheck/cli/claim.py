@@ -181,7 +181,8 @@ def _write(
     changed = [register.root / claimed.path]
     if codeowners:
         try:
-            changed.append(register.root / write_block(register.root, policy))
+            target = write_block(register.root, policy)
+            changed += [] if target is None else [register.root / target]
         except PortcheckError as error:
             warn(f"CODEOWNERS not updated: {error.message}")
     return changed

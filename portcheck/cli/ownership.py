@@ -136,16 +136,10 @@ def _lines(text: str) -> list[str]:
 
 
 def _write(path: Path, target: str, current: str | None, updated: str) -> None:
-    from portcheck.actions import atomic
-
     if current == updated:
         print(f"{target}: the portcheck block is up to date", file=sys.stderr)
         return
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        atomic.replace(path, updated)
-    except OSError as error:
-        raise UsageError(f"{target}: cannot write it ({error.strerror})") from None
+    _store(path, target, updated)
     print(f"{target}: {'updated' if current is not None else 'created'}", file=sys.stderr)
 
 
@@ -183,8 +177,21 @@ def repo_path(root: Path, raw: str) -> str:
     return path
 
 
-def write_block(root: Path, policy: Path | None) -> str:
-    """Bring the portcheck block up to date, as `codeowners --write` does; CODEOWNERS' path."""
+def _store(path: Path, target: str, updated: str) -> None:
+    from portcheck.actions import atomic
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        atomic.replace(path, updated)
+    except OSError as error:
+        raise UsageError(f"{target}: cannot write it ({error.strerror})") from None
+
+
+def write_block(root: Path, policy: Path | None) -> str | None:
+    """Bring the portcheck block up to date, as `codeowners --write` does, without a word;
+    CODEOWNERS' path when it changed."""
     target, current, updated = _updated(root, policy)
-    _write(root / target, target, current, updated)
+    if current == updated:
+        return None
+    _store(root / target, target, updated)
     return target
