@@ -16,7 +16,7 @@ import typer
 from typer.core import TyperGroup
 
 from portcheck import __version__
-from portcheck.cli import audit, catalogue, check, lifecycle, ownership
+from portcheck.cli import audit, catalogue, check, lifecycle, lookup, ownership
 from portcheck.cli import claim as claiming
 from portcheck.errors import PortcheckError
 
@@ -73,6 +73,9 @@ def _main(
 
 app.command()(check.check)
 app.command()(claiming.claim)
+app.command()(lookup.show)
+app.command()(lookup.who)
+app.command(name="list")(lookup.list_command)
 app.command()(lifecycle.renew)
 app.command()(lifecycle.retire)
 app.command()(audit.free)
