@@ -101,6 +101,13 @@ def stale(
 
 
 def reclaim(
+    idents: Annotated[
+        list[str] | None,
+        typer.Argument(metavar="[ID]...", help="Only these (each must be reclaimable)."),
+    ] = None,
+    owner: Annotated[
+        str | None, typer.Option("--owner", metavar="O", help="Only this owner's files.")
+    ] = None,
     as_of: AsOfOption = None,
     dry_run: DryRunOption = False,
     root: RootOption = None,
@@ -111,13 +118,14 @@ def reclaim(
     \b
     Examples:
       portcheck reclaim --dry-run
-      portcheck reclaim
+      portcheck reclaim --owner @acme/payments
+      portcheck reclaim payments-legacy-gateway
     """
     from portcheck.actions.impact import dependents
     from portcheck.actions.upkeep import reclaim as reclaiming
 
     register, _ = load(root, policy, as_of)
-    removed = reclaiming(register, dry_run=dry_run)
+    removed = reclaiming(register, dry_run=dry_run, idents=idents or (), owner=owner)
     verb = "would remove" if dry_run else "removed"
     for entry, day in removed:
         print(f"{verb} {entry.path} (retired on {entry.allocation.retired_on}, reclaimable {day})")

@@ -12,6 +12,7 @@ from typing import Annotated
 import typer
 
 from portcheck.cli.options import (
+    AsOfOption,
     PolicyOption,
     RootOption,
     load,
@@ -21,13 +22,21 @@ from portcheck.cli.options import (
 
 
 def renew(
-    ident: Annotated[str, typer.Argument(metavar="ID", help="The allocation id (file stem).")],
+    idents: Annotated[
+        list[str] | None,
+        typer.Argument(metavar="[ID]...", help="Allocation ids (file stems)."),
+    ] = None,
+    owner: Annotated[
+        str | None,
+        typer.Option("--owner", metavar="O", help="Every live allocation of this owner."),
+    ] = None,
     until: Annotated[
         str | None,
         typer.Option(
             "--until", metavar="DATE", help="New review_by (default: today + review_days)."
         ),
     ] = None,
+    as_of: AsOfOption = None,
     root: RootOption = None,
     policy: PolicyOption = None,
 ) -> None:
@@ -36,13 +45,18 @@ def renew(
     \b
     Examples:
       portcheck renew payments-api
-      portcheck renew payments-api --until 2027-06-30
+      portcheck renew payments-api ledger-db --until 2027-06-30
+      portcheck renew --owner @acme/payments
     """
-    from portcheck.actions.upkeep import renew as renewing
+    from portcheck.actions.upkeep import renew_all
+    from portcheck.errors import UsageError
 
-    register, _ = load(root, policy, None)
-    edited = renewing(register, ident, parse_date(until, "--until") if until else None)
-    print(f"{edited.entry.path}: review_by {edited.values['review_by']}")
+    if bool(idents) == bool(owner):
+        raise UsageError("name the allocations to renew: IDs or --owner O (not both)")
+    register, _ = load(root, policy, as_of)
+    day = parse_date(until, "--until") if until else None
+    for edited in renew_all(register, idents or (), owner, day):
+        print(f"{edited.entry.path}: review_by {edited.values['review_by']}")
 
 
 def retire(
