@@ -13,9 +13,8 @@ import posixpath
 from portcheck.errors import UsageError
 from portcheck.finding import printable
 from portcheck.load import REGISTER, allocation_id
+from portcheck.load.modeline import relative_schema
 from portcheck.register import Register
-
-SCHEMA = "schema/allocation.schema.json"
 
 
 def folder_for(register: Register, owner: str, given: str | None) -> str:
@@ -58,5 +57,4 @@ def free_id(register: Register, ident: str) -> str:
 def modeline(path: str) -> str:
     """The yaml-language-server modeline that leads from ``path`` (repo-relative to the
     register root) to the root's schema."""
-    up = "../" * path.count("/")
-    return f"# yaml-language-server: $schema={up}{SCHEMA}"
+    return f"# yaml-language-server: $schema={relative_schema(path)}"

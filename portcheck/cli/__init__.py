@@ -83,6 +83,7 @@ app.command()(audit.stale)
 app.command()(audit.reclaim)
 app.command()(audit.impact)
 app.command(name="codeowners")(ownership.codeowners_command)
+app.command(name="fix-modelines")(claiming.fix_modelines)
 app.command()(catalogue.schema)
 app.command()(catalogue.rule)
 
