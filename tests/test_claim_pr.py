@@ -74,7 +74,7 @@ def state(root: Path) -> tuple[str, str, str, list[str]]:
 
 def test_claim_pr_pushes_a_branch_and_opens_the_pull_request(repo: Path, tmp_path: Path) -> None:
     code, out, _ = claim_pr(repo)
-    assert (code, out) == (0, URL + "\n")
+    assert (code, out) == (0, f"ports/search-api.yaml 1024\n{URL}\n")
     remote = str(tmp_path / "remote.git")
     shown = git(repo, "--git-dir", remote, "show", "--stat", "claim/search-api")
     assert "Claim tcp/1024 for search-api" in shown

@@ -24,6 +24,7 @@ from portcheck.errors import PortcheckError, Refused, UsageError
 
 if TYPE_CHECKING:
     from portcheck.actions.claim import Claimed, ClaimRequest
+    from portcheck.actions.issue_form import PortRequest as IssueForm
     from portcheck.register import Register
 
 
@@ -39,19 +40,23 @@ class ClaimStatus(enum.StrEnum):
 
 def claim(
     service: Annotated[
-        str, typer.Argument(metavar="SERVICE", help="The service that will listen.")
-    ],
+        str | None, typer.Argument(metavar="SERVICE", help="The service that will listen.")
+    ] = None,
     protocol: Annotated[
-        list[str],
+        list[str] | None,
         typer.Option(
             "--protocol",
             metavar="P",
             parser=protocol_name,
-            help="tcp, udp, sctp or dccp (repeatable).",
+            help="tcp, udp, sctp or dccp (repeatable; required).",
         ),
-    ],
-    owner: Annotated[str, typer.Option("--owner", metavar="O", help="@user or @org/team.")],
-    description: Annotated[str, typer.Option("--description", metavar="D", help="What listens.")],
+    ] = None,
+    owner: Annotated[
+        str | None, typer.Option("--owner", metavar="O", help="@user or @org/team (required).")
+    ] = None,
+    description: Annotated[
+        str | None, typer.Option("--description", metavar="D", help="What listens (required).")
+    ] = None,
     scope: ScopeOption = None,
     port: Annotated[
         int | None, typer.Option("--port", metavar="N", min=1, max=65535, help="Claim this port.")
@@ -98,6 +103,15 @@ def claim(
     no_codeowners: Annotated[
         bool, typer.Option("--no-codeowners", help="Leave CODEOWNERS alone.")
     ] = False,
+    issue_form: Annotated[
+        Path | None,
+        typer.Option(
+            "--from-issue-form",
+            metavar="FILE",
+            dir_okay=False,
+            help="Read every field from a GitHub issue-form body (the port-request form).",
+        ),
+    ] = None,
     pr: Annotated[
         bool,
         typer.Option("--pr", help="Branch claim/<id>, commit, push, open the pull request (gh)."),
@@ -125,6 +139,26 @@ def claim(
     from portcheck.actions import claim as claiming
     from portcheck.actions.free import Want
 
+    if issue_form is not None:
+        if service or protocol or owner or description or scope or port or contact or expires:
+            raise UsageError("--from-issue-form takes the request's fields from the form alone")
+        form = _read_form(issue_form)
+        service, protocol, owner, description = (
+            form.service,
+            [protocol_name(p) for p in form.protocols],
+            form.owner,
+            form.description,
+        )
+        scope, size, port, contact, expires = (
+            list(form.scopes),
+            form.size,
+            form.port,
+            form.contact,
+            form.expires,
+        )
+        status = ClaimStatus.RESERVED if expires else ClaimStatus.ACTIVE
+    if not service or not protocol or not owner or not description:
+        raise UsageError("claim needs SERVICE, --protocol, --owner and --description")
     if (status is ClaimStatus.RESERVED) != (expires is not None):
         raise UsageError("--status reserved and --expires DATE go together")
     register = _register(root, policy, as_of)
@@ -142,11 +176,36 @@ def claim(
         warn(f"dry run: {claimed.path} not written")
         return
     if pr:
-        print(_pull_request(register, request, claimed, policy, codeowners=not no_codeowners))
+        url = _pull_request(register, request, claimed, policy, codeowners=not no_codeowners)
+        print(f"{claimed.path} {claimed.block}\n{url}")
         return
     _write(register, claimed, policy, codeowners=not no_codeowners)
     _show(claimed, output_format, dry_run=False)
     print("next: open a pull request with the change (or claim with --pr)", file=sys.stderr)
+
+
+def _form_protocols(names: tuple[str, ...]) -> list[str]:
+    from portcheck.finding import printable
+    from portcheck.model import PROTOCOLS
+
+    for name in names:
+        if name not in PROTOCOLS:
+            raise UsageError(f"protocol {printable(name)} is not one of {', '.join(PROTOCOLS)}")
+    return list(names)
+
+
+def _read_form(path: Path) -> IssueForm:
+    from portcheck.actions.issue_form import MAX_BODY, parse
+
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(MAX_BODY + 1)
+        text = data.decode("utf-8")
+    except OSError as error:
+        raise UsageError(f"--from-issue-form {path}: {error.strerror}") from None
+    except UnicodeDecodeError:
+        raise UsageError(f"--from-issue-form {path}: not UTF-8") from None
+    return parse(text)
 
 
 def _register(root: Path | None, policy: Path | None, as_of: str | None) -> Register:
