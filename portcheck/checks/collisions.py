@@ -10,12 +10,14 @@ in sibling scopes (``site-1`` ... ``site-n``) cost O(n), not O(n²).
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import heapq
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from typing import NamedTuple
 
+from portcheck.checks.free_ports import Want, free_spans, nearest_block
 from portcheck.finding import Finding
 from portcheck.model import GLOBAL, PROTOCOLS, Allocation, PortSpan, scope_contains
 from portcheck.register import Entry, Register
@@ -110,9 +112,29 @@ def sweep(claims: Sequence[Claim], indexes: Sequence[int]) -> set[tuple[int, int
 def check(register: Register) -> Iterator[Finding]:
     entries = register.entries
     claims = [Claim.of(entry.allocation) for entry in entries]
+    nearest = NearestFree(register)
     for first, second in sorted(colliding_pairs(claims)):
-        yield collision(entries[first], claims[first], entries[second], claims[second])
-        yield collision(entries[second], claims[second], entries[first], claims[first])
+        found = collision(entries[first], claims[first], entries[second], claims[second])
+        yield nearest.named(found, claims[first])
+        found = collision(entries[second], claims[second], entries[first], claims[first])
+        yield nearest.named(found, claims[second])
+
+
+class NearestFree:
+    """Appends "; nearest free: N" to a PC400 message, as claim names it, computing the
+    free spans once per distinct protocols and scopes."""
+
+    def __init__(self, register: Register) -> None:
+        self.register = register
+        self.spans: dict[Want, list[PortSpan]] = {}
+
+    def named(self, finding: Finding, claim: Claim) -> Finding:
+        want = Want(claim.protocols, claim.scopes)
+        if want not in self.spans:
+            self.spans[want] = free_spans(self.register, want)
+        block = nearest_block(self.spans[want], claim.span.size, claim.span.start)
+        suffix = f"; nearest free: {block}" if block else "; no free block of that size"
+        return dataclasses.replace(finding, message=finding.message + suffix)
 
 
 def collision(entry: Entry, claim: Claim, other: Entry, other_claim: Claim) -> Finding:
