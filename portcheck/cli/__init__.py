@@ -16,7 +16,7 @@ import typer
 from typer.core import TyperGroup
 
 from portcheck import __version__
-from portcheck.cli import audit, catalogue, check, lifecycle, lookup, ownership
+from portcheck.cli import audit, catalogue, check, lifecycle, lookup, modelines, ownership
 from portcheck.cli import claim as claiming
 from portcheck.errors import PortcheckError
 
@@ -83,7 +83,7 @@ app.command()(audit.stale)
 app.command()(audit.reclaim)
 app.command()(audit.impact)
 app.command(name="codeowners")(ownership.codeowners_command)
-app.command(name="fix-modelines")(claiming.fix_modelines)
+app.command(name="fix-modelines")(modelines.fix_modelines)
 app.command()(catalogue.schema)
 app.command()(catalogue.rule)
 

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from portcheck.cli.claim_change import open_claim_pr, write_change
 from portcheck.cli.options import (
     AsOfOption,
     DryRunOption,
@@ -20,10 +21,10 @@ from portcheck.cli.options import (
     protocol_name,
     warn,
 )
-from portcheck.errors import PortcheckError, Refused, UsageError
+from portcheck.errors import Refused, UsageError
 
 if TYPE_CHECKING:
-    from portcheck.actions.claim import Claimed, ClaimRequest
+    from portcheck.actions.claim import Claimed
     from portcheck.actions.issue_form import PortRequest as IssueForm
     from portcheck.register import Register
 
@@ -143,19 +144,14 @@ def claim(
         if service or protocol or owner or description or scope or port or contact or expires:
             raise UsageError("--from-issue-form takes the request's fields from the form alone")
         form = _read_form(issue_form)
-        service, protocol, owner, description = (
+        service, owner, description, contact = (
             form.service,
-            [protocol_name(p) for p in form.protocols],
             form.owner,
             form.description,
-        )
-        scope, size, port, contact, expires = (
-            list(form.scopes),
-            form.size,
-            form.port,
             form.contact,
-            form.expires,
         )
+        protocol = [protocol_name(name) for name in form.protocols]
+        scope, size, port, expires = list(form.scopes), form.size, form.port, form.expires
         status = ClaimStatus.RESERVED if expires else ClaimStatus.ACTIVE
     if not service or not protocol or not owner or not description:
         raise UsageError("claim needs SERVICE, --protocol, --owner and --description")
@@ -176,22 +172,12 @@ def claim(
         warn(f"dry run: {claimed.path} not written")
         return
     if pr:
-        url = _pull_request(register, request, claimed, policy, codeowners=not no_codeowners)
+        url = open_claim_pr(register, request, claimed, policy, codeowners=not no_codeowners)
         print(f"{claimed.path} {claimed.block}\n{url}")
         return
-    _write(register, claimed, policy, codeowners=not no_codeowners)
+    write_change(register, claimed, policy, codeowners=not no_codeowners)
     _show(claimed, output_format, dry_run=False)
     print("next: open a pull request with the change (or claim with --pr)", file=sys.stderr)
-
-
-def _form_protocols(names: tuple[str, ...]) -> list[str]:
-    from portcheck.finding import printable
-    from portcheck.model import PROTOCOLS
-
-    for name in names:
-        if name not in PROTOCOLS:
-            raise UsageError(f"protocol {printable(name)} is not one of {', '.join(PROTOCOLS)}")
-    return list(names)
 
 
 def _read_form(path: Path) -> IssueForm:
@@ -227,86 +213,3 @@ def _show(claimed: Claimed, output_format: ClaimFormat, *, dry_run: bool) -> Non
         print(f"{claimed.path} {claimed.block}\n{claimed.text}", end="")
     else:
         print(f"{claimed.path} {claimed.block}")
-
-
-def _write(
-    register: Register, claimed: Claimed, policy: Path | None, *, codeowners: bool
-) -> list[Path]:
-    """Write the file, then the CODEOWNERS block; every path changed."""
-    from portcheck.actions.claim import write
-    from portcheck.cli.ownership import write_block
-
-    write(register.root, claimed)
-    changed = [register.root / claimed.path]
-    if codeowners:
-        try:
-            target = write_block(register.root, policy)
-            changed += [] if target is None else [register.root / target]
-        except PortcheckError as error:
-            warn(f"CODEOWNERS not updated: {error.message}")
-    return changed
-
-
-def _pull_request(
-    register: Register,
-    request: ClaimRequest,
-    claimed: Claimed,
-    policy: Path | None,
-    *,
-    codeowners: bool,
-) -> str:
-    import json
-
-    from portcheck.actions.claim import as_json
-    from portcheck.actions.pull_request import PullRequest, describe, open_pull_request
-
-    protocols = "+".join(request.want.protocols)
-    title = f"Claim {protocols}/{claimed.block} for {request.ident}"
-    document = json.loads(as_json(claimed))
-    return open_pull_request(
-        register.root,
-        PullRequest(f"claim/{request.ident}", title),
-        register.root / claimed.path,
-        lambda: _write(register, claimed, policy, codeowners=codeowners),
-        lambda: describe(document, _verdict(register, policy)),
-    )
-
-
-def _verdict(register: Register, policy: Path | None) -> str:
-    from portcheck.engine import check_register
-    from portcheck.finding import Severity
-
-    findings = check_register(register.root, as_of=register.today, policy_dir=policy).findings
-    errors = sum(finding.severity == Severity.ERROR for finding in findings)
-    warnings = len(findings) - errors
-    if not findings:
-        return "no findings."
-    return f"{errors} errors, {warnings} warnings (see the portcheck status check)."
-
-
-def fix_modelines(
-    dry_run: DryRunOption = False,
-    root: RootOption = None,
-    policy: PolicyOption = None,
-) -> None:
-    """Point every allocation's `$schema=` modeline at schema/allocation.schema.json (PC104).
-
-    A file moved into another folder keeps its old relative path; this rewrites
-    only that path, keeping every other byte.
-
-    \b
-    Examples:
-      portcheck fix-modelines --dry-run
-      portcheck fix-modelines
-    """
-    from portcheck.actions.modelines import fix
-
-    register, broken = load(root, policy, None)
-    if broken:
-        warn(f"{len(broken)} files do not load and are left alone (portcheck check)")
-    fixed = fix(register, dry_run=dry_run)
-    verb = "would fix" if dry_run else "fixed"
-    for entry in fixed:
-        print(f"{verb} {entry.path}")
-    if not fixed:
-        print("Every modeline leads to the schema.", file=sys.stderr)
