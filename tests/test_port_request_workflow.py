@@ -75,7 +75,7 @@ class Runner:
     def context(self, payload: dict[str, Any]) -> dict[str, str]:
         issue = payload["issue"]
         return {
-            "github.token": "fake-token",
+            "secrets.PORT_REQUEST_TOKEN || github.token": "fake-token",
             "github.repository": payload["repository"]["full_name"],
             "github.event.issue.body": issue["body"],
             "github.event.issue.number": str(issue["number"]),
