@@ -148,6 +148,10 @@ def test_list_json_and_csv_hold_the_same_allocations(root: Path) -> None:
     assert rows[4]["description"] == "'=HYPERLINK(1)"  # a spreadsheet must not run it
 
 
-def test_list_rejects_an_unknown_status(root: Path) -> None:
-    code, _, err = lookup(root, "list", "--status", "gone")
-    assert (code, len(err.splitlines())) == (2, 1)
+@pytest.mark.parametrize(
+    ("args", "code"),
+    [(["--status", "gone"], 2), (["--protocol", "icmp"], 2), (["--scope", "prod/asia"], 1)],
+)
+def test_list_rejects_unknown_values(root: Path, args: list[str], code: int) -> None:
+    got, out, err = lookup(root, "list", *args)
+    assert (got, out, len(err.splitlines())) == (code, "", 1)

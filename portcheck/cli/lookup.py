@@ -185,6 +185,10 @@ def list_command(
     from portcheck.cli import listing
 
     register = _loaded(root, policy, None)
+    if scope is not None:
+        from portcheck.actions.free import Want, refuse_unknown
+
+        refuse_unknown(register.policy, Want((), (scope,)))
     found = matching(register, Filters(owner, scope, protocol, status and status.value))
     if output_format is ListFormat.JSON:
         sys.stdout.write(listing.as_json(found))
