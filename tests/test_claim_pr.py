@@ -77,14 +77,14 @@ def test_claim_pr_pushes_a_branch_and_opens_the_pull_request(repo: Path, tmp_pat
     assert (code, out) == (0, f"ports/search-api.yaml 1024\n{URL}\n")
     remote = str(tmp_path / "remote.git")
     shown = git(repo, "--git-dir", remote, "show", "--stat", "claim/search-api")
-    assert "Claim tcp/1024 for search-api" in shown
+    assert "feat(ports): claim tcp/1024 for search-api" in shown
     assert ".github/CODEOWNERS" in shown
     assert "ports/search-api.yaml" in shown
     log = (tmp_path / "gh.log").read_text(encoding="utf-8").splitlines()
     assert log == [
         "auth status",
-        "pr create --head claim/search-api --base main --title Claim tcp/1024 for search-api "
-        "--label port-request --body-file -",
+        "pr create --head claim/search-api --base main "
+        "--title feat(ports): claim tcp/1024 for search-api --label port-request --body-file -",
     ]
     body = (tmp_path / "gh-body.md").read_text(encoding="utf-8")
     assert "| port | 1024 |" in body

@@ -46,7 +46,8 @@ def open_claim_pr(
     from portcheck.actions.pull_request import PullRequest, describe, open_pull_request
 
     protocols = "+".join(request.want.protocols)
-    title = f"Claim {protocols}/{claimed.block} for {request.ident}"
+    # A Conventional Commits subject, also the pull request title.
+    title = f"feat(ports): claim {protocols}/{claimed.block} for {request.ident}"
     document = json.loads(as_json(claimed))
     return open_pull_request(
         register.root,
