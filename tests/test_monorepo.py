@@ -41,7 +41,7 @@ def test_annotations_name_paths_from_the_top_level(tmp_path: Path) -> None:
     assert out.splitlines()[0] == (
         "::error file=infra/portreg/ports/a.yaml,line=2,col=7,endLine=2,"
         "title=PC400 port-collision::tcp/8080 (global) also claimed by "
-        "infra/portreg/ports/b.yaml:2:7"
+        "infra/portreg/ports/b.yaml:2:7; nearest free: 8079"
     )
 
 
@@ -51,7 +51,9 @@ def test_sarif_junit_and_codequality_paths_are_from_the_top_level(tmp_path: Path
     run_ = json.loads(check(top, "sarif", "--root", root))["runs"][0]
     where = run_["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
     assert where == {"uri": "infra/portreg/ports/a.yaml", "uriBaseId": "%SRCROOT%"}
-    assert run_["results"][0]["message"]["text"].endswith("[infra/portreg/ports/b.yaml:2:7](1)")
+    assert run_["results"][0]["message"]["text"].endswith(
+        "[infra/portreg/ports/b.yaml:2:7](1); nearest free: 8079"
+    )
     suite = ET.fromstring(check(top, "junit", "--root", root))
     assert [case.get("file") for case in suite.iter("testcase")] == [
         "infra/portreg/ports/a.yaml",

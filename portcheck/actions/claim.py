@@ -9,6 +9,7 @@ breaks no policy or collision rule either.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import json
 import re
 from collections.abc import Sequence
@@ -25,12 +26,14 @@ from portcheck.actions.free import (
     obstacle,
     refuse_unknown,
 )
+from portcheck.actions.placement import folder_for, free_id, modeline
 from portcheck.errors import Refused, UsageError
-from portcheck.finding import printable
-from portcheck.load import EXTENSION, REGISTER, allocation_id
+from portcheck.finding import Finding, printable
+from portcheck.load import EXTENSION, allocation_id, parse_document
 from portcheck.load.scalars import resolve_plain
-from portcheck.model import GLOBAL, PROTOCOLS, PortSpan
+from portcheck.model import GLOBAL, PROTOCOLS, Allocation, PortSpan
 from portcheck.model.dates import add_days
+from portcheck.model.validate import validate_allocation
 from portcheck.register import Register
 
 # Text that reads the same as a plain YAML scalar in block and flow context.
@@ -46,6 +49,13 @@ class ClaimRequest:
     description: str
     port: int | None = None  # None: the lowest free block
     size: int = 1
+    folder: str | None = None  # None: where the owner's allocations live, else ports/
+    contact: str | None = None
+    depends_on: tuple[str, ...] = ()
+    links: tuple[str, ...] = ()
+    status: str = "active"
+    expires: dt.date | None = None
+    review_by: dt.date | None = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -57,15 +67,18 @@ class Claimed:
 
 def plan(register: Register, request: ClaimRequest) -> Claimed:
     """The file a claim would write; Refused or UsageError when it cannot be made."""
-    path = _path(request.ident)
-    if not request.description.isprintable():
-        raise UsageError("the description must be one line of printable text")
+    path = _path(request.ident, folder_for(register, request.owner, request.folder))
+    for field, value in (("description", request.description), ("contact", request.contact)):
+        if value is not None and not value.isprintable():
+            raise UsageError(f"the {field} must be one line of printable text")
     if request.ident in register.ids:
         held = ", ".join(register.ids[request.ident])
-        raise Refused(f"id {request.ident} already exists ({held}); choose another id")
+        suggestion = free_id(register, request.ident)
+        raise Refused(f"id {request.ident} already exists ({held}); try --id {suggestion}")
+    _refuse_missing(register, request.depends_on)
     _refuse_by_policy(register, request)
     block = choose(register, request)
-    text = render(request, block, register)
+    text = render(request, block, register, path)
     problem = first_problem(text, path)
     if problem is not None:
         raise UsageError(f"the new file would not pass: {problem.code} {problem.message}")
@@ -97,7 +110,7 @@ def choose(register: Register, request: ClaimRequest) -> PortSpan:
     raise Refused(f"{obstacle(register, request.want, block)}; {hint}")
 
 
-def render(request: ClaimRequest, block: PortSpan, register: Register) -> str:
+def render(request: ClaimRequest, block: PortSpan, register: Register, path: str) -> str:
     protocols = [p for p in PROTOCOLS if p in request.want.protocols]
     scopes = list(dict.fromkeys(request.want.scopes))
     fields = {
@@ -106,24 +119,42 @@ def render(request: ClaimRequest, block: PortSpan, register: Register) -> str:
         "protocol": _one_or_list(protocols),
         "scope": None if scopes == [GLOBAL] else _one_or_list(scopes),
         "owner": json.dumps(request.owner),
+        "contact": None if request.contact is None else _scalar(request.contact),
         "description": _scalar(request.description),
-        "status": "active",
+        "status": request.status,
         "allocated": register.today.isoformat(),
-        "review_by": add_days(register.today, register.policy.review_days).isoformat(),
+        "review_by": _review_by(request, register).isoformat(),
+        "depends_on": _list(request.depends_on),
+        "links": _list(request.links),
+        "expires": None if request.expires is None else request.expires.isoformat(),
     }
-    schema = "../" * _path(request.ident).count("/") + "schema/allocation.schema.json"
-    lines = [f"# yaml-language-server: $schema={schema}"]
+    lines = [modeline(path)]
     lines += [f"{key}: {value}" for key, value in fields.items() if value is not None]
     return "\n".join(lines) + "\n"
 
 
-def _path(ident: str) -> str:
+def _path(ident: str, folder: str) -> str:
     if allocation_id(ident + EXTENSION) is None:
         raise UsageError(
             f"{printable(ident)} is not a valid id "
             "(lower-case letters, digits and single hyphens, at most 63 characters)"
         )
-    return f"{REGISTER}/{ident}{EXTENSION}"
+    return f"{folder}/{ident}{EXTENSION}"
+
+
+def _review_by(request: ClaimRequest, register: Register) -> dt.date:
+    return request.review_by or add_days(register.today, register.policy.review_days)
+
+
+def _refuse_missing(register: Register, depends_on: Sequence[str]) -> None:
+    """A dependency must name an allocation that exists (PC402 otherwise)."""
+    for ident in depends_on:
+        if ident not in register.ids:
+            raise Refused(f"--depends-on {printable(ident)}: no such allocation: PC402")
+
+
+def _list(values: Sequence[str]) -> str | None:
+    return f"[{', '.join(json.dumps(value) for value in values)}]" if values else None
 
 
 def _refuse_by_policy(register: Register, request: ClaimRequest) -> None:
@@ -152,3 +183,14 @@ def _ports(size: int) -> str:
 
 def _wanted(want: Want) -> str:
     return f"{'+'.join(want.protocols)} in {', '.join(want.scopes)}"
+
+
+def as_json(claimed: Claimed) -> str:
+    """The allocation written, as scripts read it: its path, id, ports and every field."""
+    loaded = parse_document(claimed.text.encode("utf-8"), claimed.path)
+    validated = None if isinstance(loaded, Finding) else validate_allocation(loaded)
+    assert isinstance(validated, Allocation)  # plan() checked the text passes
+    stem = claimed.path.rpartition("/")[2].removesuffix(EXTENSION)
+    fields = validated.model_dump(mode="json", exclude_none=True)
+    document = {"path": claimed.path, "id": stem, "ports": str(claimed.block), **fields}
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import collections
 import dataclasses
-import json
 import re
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
@@ -152,15 +151,11 @@ class Importer:
     ) -> str:
         service = service_id(first.service) or ident
         want = Want(protocols, tuple(self.scopes))
-        request = ClaimRequest(ident, service, want, self.owner, _description(first))
-        lines = render(request, span, self.register).splitlines()
-        lines[0] = "# yaml-language-server: $schema=" + "../" * path.count("/")
-        lines[0] += "schema/allocation.schema.json"
-        contact = _clean(first.contact)
-        if contact:
-            at = next(i for i, line in enumerate(lines) if line.startswith("owner:"))
-            lines.insert(at + 1, f"contact: {json.dumps(contact, ensure_ascii=False)}")
-        return "\n".join(lines) + "\n"
+        contact = _clean(first.contact) or None
+        request = ClaimRequest(
+            ident, service, want, self.owner, _description(first), contact=contact
+        )
+        return render(request, span, self.register, path)
 
 
 def write_all(

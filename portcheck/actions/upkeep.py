@@ -54,6 +54,37 @@ def renew(
     return _edit(register.root, entry, {"review_by": day.isoformat()})
 
 
+def chosen(
+    register: Register,
+    idents: Sequence[str],
+    owner: str | None,
+    broken: Sequence[Finding] = (),
+) -> list[Entry]:
+    """The allocations named by ``idents`` (each must exist) or owned by ``owner``, by path."""
+    if idents:
+        entries = {entry.path: entry for entry in (find(register, i, broken) for i in idents)}
+        return [entries[path] for path in sorted(entries)]
+    wanted = (owner or "").casefold()
+    found = [e for e in register.entries if e.allocation.owner.casefold() == wanted]
+    if not found:
+        raise Refused(f"{printable(owner or '')} owns no allocation that passes the schema")
+    return sorted(found, key=lambda entry: entry.path)
+
+
+def renew_all(
+    register: Register,
+    idents: Sequence[str],
+    owner: str | None,
+    until: dt.date | None,
+    broken: Sequence[Finding] = (),
+) -> list[Edited]:
+    """Renew every allocation named, or every live one of ``owner`` (retired ones are not
+    reviewed, so they are left alone)."""
+    entries = chosen(register, idents, owner, broken)
+    live = [entry for entry in entries if idents or entry.allocation.status != "retired"]
+    return [renew(register, entry.id, until) for entry in live]
+
+
 def retire(
     register: Register, ident: str, on: dt.date | None, broken: Sequence[Finding] = ()
 ) -> Edited:
@@ -104,16 +135,37 @@ def reclaimable_entries(register: Register) -> list[Entry]:
     return sorted(found, key=lambda entry: entry.path)
 
 
-def reclaim(register: Register, *, dry_run: bool) -> list[tuple[Entry, dt.date]]:
-    """Delete every PC602 file (unless ``dry_run``); each with the day it became reclaimable."""
+def reclaim(
+    register: Register, *, dry_run: bool, idents: Sequence[str] = (), owner: str | None = None
+) -> list[tuple[Entry, dt.date]]:
+    """Delete every PC602 file (unless ``dry_run``), or those of ``idents`` (each must be
+    reclaimable, checked before anything goes) or of ``owner``; each with the day it became
+    reclaimable."""
     removed = []
-    for entry in reclaimable_entries(register):
+    for entry in _to_reclaim(register, idents, owner):
         if not dry_run:
             _delete(register.root / entry.path, entry.path)
         day = reclaimable_on(entry.allocation, register.policy)
         assert day is not None  # reclaimable() holds only for retired allocations
         removed.append((entry, day))
     return removed
+
+
+def _to_reclaim(register: Register, idents: Sequence[str], owner: str | None) -> list[Entry]:
+    candidates = reclaimable_entries(register)
+    for ident in idents:
+        entry = find(register, ident)
+        if entry not in candidates:
+            day = reclaimable_on(entry.allocation, register.policy)
+            why = f"reclaimable from {day}" if day else f"{entry.allocation.status}, not retired"
+            raise Refused(f"{entry.path} is not reclaimable ({why}): PC602; nothing deleted")
+    wanted = owner.casefold() if owner else None
+    return [
+        entry
+        for entry in candidates
+        if (not idents or entry.id in idents)
+        and (wanted is None or entry.allocation.owner.casefold() == wanted)
+    ]
 
 
 def _delete(path: Path, shown: str) -> None:

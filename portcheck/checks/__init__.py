@@ -15,6 +15,7 @@ from portcheck.checks import (
     dependencies,
     identity,
     lifecycle,
+    modelines,
     ownership,
     policy_ranges,
 )
@@ -39,4 +40,5 @@ CHECKS: tuple[Check, ...] = (
     dependencies,
     lifecycle,
     ownership,
+    modelines,
 )

@@ -11,12 +11,14 @@ overlaps: many allocations of one port in sibling scopes (``site-1`` ...
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import heapq
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from typing import NamedTuple
 
+from portcheck.checks.free_ports import Want, free_spans, nearest_block
 from portcheck.finding import Finding, Location
 from portcheck.model import GLOBAL, PROTOCOLS, Allocation, PortSpan, scope_contains
 from portcheck.register import Entry, Register
@@ -120,12 +122,30 @@ def check(register: Register) -> Iterator[Finding]:
     """
     entries = register.entries
     claims = [Claim.of(entry.allocation) for entry in entries]
+    nearest = NearestFree(register)
     others: defaultdict[int, list[int]] = defaultdict(list)
     for first, second in sorted(colliding_pairs(claims)):
         others[first].append(second)
         others[second].append(first)
     for index in sorted(others):
-        yield collision(entries, claims, index, others[index])
+        yield nearest.named(collision(entries, claims, index, others[index]), claims[index])
+
+
+class NearestFree:
+    """Appends "; nearest free: N" to a PC400 message, as claim names it, computing the
+    free spans once per distinct protocols and scopes."""
+
+    def __init__(self, register: Register) -> None:
+        self.register = register
+        self.spans: dict[Want, list[PortSpan]] = {}
+
+    def named(self, finding: Finding, claim: Claim) -> Finding:
+        want = Want(claim.protocols, claim.scopes)
+        if want not in self.spans:
+            self.spans[want] = free_spans(self.register, want)
+        block = nearest_block(self.spans[want], claim.span.size, claim.span.start)
+        suffix = f"; nearest free: {block}" if block else "; no free block of that size"
+        return dataclasses.replace(finding, message=finding.message + suffix)
 
 
 def collision(

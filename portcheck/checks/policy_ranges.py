@@ -47,9 +47,7 @@ def item_location(entry: Entry, field: str, index: int) -> Location:
 
 
 def protocol_findings(entry: Entry, policy: Policy) -> Iterator[Finding]:
-    span = entry.allocation.span
-    port_at = entry.document.locate(("port",))
-    checked: set[str] = set()
+    accepted: list[str] = []
     for index, protocol in enumerate(entry.allocation.protocols):
         if protocol not in policy.protocols:
             yield PROTOCOL_NOT_ALLOWED.finding(
@@ -57,27 +55,40 @@ def protocol_findings(entry: Entry, policy: Policy) -> Iterator[Finding]:
                 f"protocol {protocol} is not accepted by the policy "
                 f"(accepted: {', '.join(policy.protocols)})",
             )
-        elif protocol not in checked:
-            checked.add(protocol)
-            finding = range_finding(protocol, span, policy, port_at)
-            if finding is not None:
-                yield finding
+        elif protocol not in accepted:
+            accepted.append(protocol)
+    yield from range_findings(
+        accepted, entry.allocation.span, policy, entry.document.locate(("port",))
+    )
 
 
-def range_finding(protocol: str, span: PortSpan, policy: Policy, at: Location) -> Finding | None:
-    """PC301 when ``span`` touches a reserved block, else PC300 when it is not allowed."""
-    blocks = reserved_blocks(protocol, span, policy)
-    if blocks:
+def range_findings(
+    protocols: Sequence[str], span: PortSpan, policy: Policy, at: Location
+) -> Iterator[Finding]:
+    """PC301 for the protocols whose reserved blocks ``span`` touches, else PC300 for those
+    that do not allow it: one finding per rule, naming every protocol it concerns (a
+    tcp+udp allocation on a reserved port is one problem, not two)."""
+    reserved = {p: reserved_blocks(p, span, policy) for p in protocols}
+    hit = [p for p in protocols if reserved[p]]
+    if hit:
+        blocks = list(dict.fromkeys(block for p in hit for block in reserved[p]))
         named = "; ".join(f"{block.span} ({printable(block.reason)})" for block in blocks)
         noun = "block" if len(blocks) == 1 else "blocks"
-        return RESERVED_RANGE.finding(at, f"{protocol}/{span} is in the reserved {noun} {named}")
-    allowed = policy.allowed(protocol)
-    if inside_one(span, allowed):
-        return None
-    ranges = ", ".join(str(spec) for spec in allowed) or "none"
-    return OUTSIDE_RANGE.finding(
-        at, f"{protocol}/{span} is outside the allowed {protocol} ranges: {ranges}"
-    )
+        yield RESERVED_RANGE.finding(
+            at, f"{'+'.join(hit)}/{span} is in the reserved {noun} {named}"
+        )
+    outside = [p for p in protocols if not reserved[p] and not inside_one(span, policy.allowed(p))]
+    if outside:
+        yield OUTSIDE_RANGE.finding(
+            at, f"{'+'.join(outside)}/{span} is outside {_allowed(outside, policy)}"
+        )
+
+
+def _allowed(protocols: Sequence[str], policy: Policy) -> str:
+    ranges = {p: ", ".join(str(spec) for spec in policy.allowed(p)) or "none" for p in protocols}
+    if len(set(ranges.values())) == 1:
+        return f"the allowed {'/'.join(protocols)} ranges: {ranges[protocols[0]]}"
+    return "the allowed ranges: " + "; ".join(f"{p} {ranges[p]}" for p in protocols)
 
 
 def reserved_blocks(protocol: str, span: PortSpan, policy: Policy) -> list[Reserved]:

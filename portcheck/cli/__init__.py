@@ -16,7 +16,17 @@ import typer
 from typer.core import TyperGroup
 
 from portcheck import __version__
-from portcheck.cli import audit, catalogue, check, claims, inventory, ownership
+from portcheck.cli import (
+    audit,
+    catalogue,
+    check,
+    inventory,
+    lookup,
+    modelines,
+    ownership,
+    upkeep,
+)
+from portcheck.cli import claim as claiming
 from portcheck.errors import PortcheckError
 
 
@@ -73,9 +83,12 @@ def _main(
 
 
 app.command()(check.check)
-app.command()(claims.claim)
-app.command()(claims.renew)
-app.command()(claims.retire)
+app.command()(claiming.claim)
+app.command()(lookup.show)
+app.command()(lookup.who)
+app.command(name="list")(lookup.list_command)
+app.command()(upkeep.renew)
+app.command()(upkeep.retire)
 app.command()(audit.free)
 app.command()(audit.stale)
 app.command()(audit.reclaim)
@@ -84,6 +97,7 @@ app.command(name="codeowners")(ownership.codeowners_command)
 app.command(name="import")(inventory.import_command)
 app.command()(inventory.drift)
 app.command()(inventory.export)
+app.command(name="fix-modelines")(modelines.fix_modelines)
 app.command()(catalogue.schema)
 app.command()(catalogue.rule)
 

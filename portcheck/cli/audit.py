@@ -102,6 +102,13 @@ def stale(
 
 
 def reclaim(
+    idents: Annotated[
+        list[str] | None,
+        typer.Argument(metavar="[ID]...", help="Only these (each must be reclaimable)."),
+    ] = None,
+    owner: Annotated[
+        str | None, typer.Option("--owner", metavar="O", help="Only this owner's files.")
+    ] = None,
     as_of: AsOfOption = None,
     dry_run: DryRunOption = False,
     root: RootOption = None,
@@ -112,7 +119,8 @@ def reclaim(
     \b
     Examples:
       portcheck reclaim --dry-run
-      portcheck reclaim
+      portcheck reclaim --owner @acme/payments
+      portcheck reclaim payments-legacy-gateway
     """
     from portcheck.actions.impact import dependents
     from portcheck.actions.lock import register_lock
@@ -120,7 +128,7 @@ def reclaim(
 
     with register_lock(resolve_root(root), sweep=not dry_run):
         register, _ = load(root, policy, as_of)
-        removed = reclaiming(register, dry_run=dry_run)
+        removed = reclaiming(register, dry_run=dry_run, idents=idents or (), owner=owner)
     verb = "would remove" if dry_run else "removed"
     for entry, day in removed:
         print(f"{verb} {entry.path} (retired on {entry.allocation.retired_on}, reclaimable {day})")

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from portcheck.cli import selection
 from portcheck.cli.options import AsOfOption, PolicyOption, RootOption, parse_date, resolve_root
 from portcheck.errors import UsageError
 from portcheck.finding import Finding, Severity, escape_controls
@@ -74,6 +75,20 @@ def check(
             "not the working tree: for pre-commit.",
         ),
     ] = False,
+    select: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--select", metavar="CODE", help="Show only these rules (code, prefix or name)."
+        ),
+    ] = None,
+    ignore: Annotated[
+        list[str] | None,
+        typer.Option("--ignore", metavar="CODE", help="Do not show these rules (repeatable)."),
+    ] = None,
+    statistics: Annotated[
+        bool, typer.Option("--statistics", help="Print counts per rule instead of findings.")
+    ] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary line.")] = False,
 ) -> None:
     """Check the whole register: schema, policy, collisions, ids, dependencies, review dates.
 
@@ -82,6 +97,7 @@ def check(
       portcheck check                      # the register in the current git repository
       portcheck check ports/payments       # show only findings for one folder
       portcheck check --format json --as-of 2027-01-01
+      portcheck check --select PC4 --ignore PC402 --statistics
       portcheck check --base origin/main --policy ../base --format github \\
         --summary "$GITHUB_STEP_SUMMARY"   # a pull request, judged by the base's policy
       portcheck check --staged             # what the next commit holds (pre-commit)
@@ -92,16 +108,22 @@ def check(
     if summary:
         _writable(Path(summary))
     shown = [_relative(top, path) for path in paths or ()]
+    if statistics and output_format is not OutputFormat.TEXT:
+        raise UsageError("--statistics prints text; it does not go with --format")
     if staged:
         top = _staged_copy(top, base)
     result = check_register(top, as_of=parse_date(as_of), policy_dir=policy, paths=shown, base=base)
+    result = selection.narrow(result, select or (), ignore or ())
     for note in result.notes:
         sys.stderr.write(f"portcheck: warning: {escape_controls(note)}\n")
     for note in _renames(result):
         sys.stderr.write(f"portcheck: note: {escape_controls(note)}\n")
     result, top = _from_git_top_level(result, top)
-    sys.stdout.write(_render(output_format, result, top, strict=strict))
-    if output_format in (OutputFormat.TEXT, OutputFormat.GITHUB):
+    if statistics:
+        sys.stdout.write(selection.statistics(result.findings))
+    else:
+        sys.stdout.write(_render(output_format, result, top, strict=strict))
+    if output_format in (OutputFormat.TEXT, OutputFormat.GITHUB) and not quiet:
         from portcheck.report import text as text_report
 
         sys.stderr.write(text_report.summary(result.findings, result.files))

@@ -141,31 +141,10 @@ def _lines(text: str) -> list[str]:
 
 
 def _write(root: Path, target: str, current: str | None, updated: str) -> None:
-    from portcheck.actions import atomic
-    from portcheck.codeowners.source import symlinked_folder
-
     if current == updated:
         print(f"{target}: the portcheck block is up to date", file=sys.stderr)
         return
-    link = symlinked_folder(root, target)
-    if link is not None:
-        raise UsageError(
-            f"{target}: {link}/ is a symlink: GitHub does not follow it; nothing is written there"
-        )
-    path = root / target
-    try:
-        if current is None:  # created exclusively: a file that appeared meanwhile stays
-            atomic.create_exclusive(path, updated)
-        else:
-            atomic.replace(path, updated, expected=current.encode("utf-8"))
-    except atomic.ChangedUnderneath:
-        raise UsageError(f"{target}: changed while portcheck updated it; run again") from None
-    except FileExistsError:
-        raise UsageError(
-            f"{target}: something is there already; portcheck overwrites only what it read"
-        ) from None
-    except OSError as error:
-        raise UsageError(f"{target}: cannot write it ({error.strerror})") from None
+    _store(root, target, current, updated)
     print(f"{target}: {'updated' if current is not None else 'created'}", file=sys.stderr)
 
 
@@ -201,3 +180,41 @@ def repo_path(root: Path, raw: str) -> str:
     if path in {"", "."} or path == ".." or path.startswith("../"):
         raise typer.BadParameter(f"{raw!r} is not a path inside the repository", param_hint="PATH")
     return path
+
+
+def _store(root: Path, target: str, current: str | None, updated: str) -> None:
+    """Write CODEOWNERS: never through a symlinked folder, never over a file that appeared
+    or changed since it was read (README, Taking turns)."""
+    from portcheck.actions import atomic
+    from portcheck.codeowners.source import symlinked_folder
+
+    link = symlinked_folder(root, target)
+    if link is not None:
+        raise UsageError(
+            f"{target}: {link}/ is a symlink: GitHub does not follow it; nothing is written there"
+        )
+    path = root / target
+    try:
+        if current is None:  # created exclusively: a file that appeared meanwhile stays
+            path.parent.mkdir(parents=True, exist_ok=True)
+            atomic.create_exclusive(path, updated)
+        else:
+            atomic.replace(path, updated, expected=current.encode("utf-8"))
+    except atomic.ChangedUnderneath:
+        raise UsageError(f"{target}: changed while portcheck updated it; run again") from None
+    except FileExistsError:
+        raise UsageError(
+            f"{target}: something is there already; portcheck overwrites only what it read"
+        ) from None
+    except OSError as error:
+        raise UsageError(f"{target}: cannot write it ({error.strerror})") from None
+
+
+def write_block(root: Path, policy: Path | None) -> str | None:
+    """Bring the portcheck block up to date, as `codeowners --write` does, without a word;
+    CODEOWNERS' path when it changed."""
+    target, current, updated = _updated(root, policy)
+    if current == updated:
+        return None
+    _store(root, target, current, updated)
+    return target

@@ -13,6 +13,7 @@ from portcheck.finding import Finding, Location, line_column, printable
 from portcheck.load.document import Document
 from portcheck.load.fast import parse_fast
 from portcheck.load.ignored import ignored_paths
+from portcheck.load.modeline import find_modeline
 from portcheck.load.strict import parse_strict
 from portcheck.rules import BAD_FILE, YAML_UNSAFE
 
@@ -147,7 +148,10 @@ def parse_document(data: bytes, path: str) -> Document | Finding:
     text = _decode(data, path)
     if isinstance(text, Finding):
         return text
-    return parse_fast(text, path) or parse_strict(text, path)
+    document = parse_fast(text, path) or parse_strict(text, path)
+    if isinstance(document, Document):
+        document.modeline = find_modeline(text)
+    return document
 
 
 def _decode(data: bytes, path: str) -> str | Finding:

@@ -10,6 +10,7 @@ import dataclasses
 from typing import Literal, NamedTuple
 
 from portcheck.finding import Location
+from portcheck.load.modeline import Modeline
 
 #: A path into the data: mapping keys and sequence indexes, as in a jsonschema error.
 NodePath = tuple[str | int, ...]
@@ -41,6 +42,8 @@ class Document:
     key_at: dict[NodePath, tuple[int, int]] = dataclasses.field(default_factory=dict)
     value_at: dict[NodePath, tuple[int, int]] = dataclasses.field(default_factory=dict)
     scalars: dict[NodePath, Scalar] = dataclasses.field(default_factory=dict)
+    #: The yaml-language-server modeline, when the file has one (PC104).
+    modeline: Modeline | None = None
 
     def locate(self, node: NodePath) -> Location:
         """The value at ``node``, or the nearest enclosing value (a missing key

@@ -59,6 +59,12 @@ BAD_FILE = Rule(
     E,
     "A symlink, a non-regular file, a wrong extension or a bad id under ports/.",
 )
+MODELINE_UNRESOLVED = Rule(
+    "PC104",
+    "modeline-unresolved",
+    W,
+    "The `$schema=` modeline does not lead to schema/allocation.schema.json.",
+)
 SCHEMA = Rule("PC200", "schema", E, "The allocation does not match the allocation schema.")
 UNKNOWN_FIELD = Rule(
     "PC201", "unknown-field", E, "The allocation has a key the schema does not know."
@@ -139,6 +145,7 @@ RULES: tuple[Rule, ...] = (
     YAML_DUPLICATE_KEY,
     YAML_UNSAFE,
     BAD_FILE,
+    MODELINE_UNRESOLVED,
     SCHEMA,
     UNKNOWN_FIELD,
     AMBIGUOUS_NUMBER,

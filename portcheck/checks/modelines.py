@@ -1,0 +1,28 @@
+"""PC104 modeline-unresolved: a ``$schema=`` modeline that does not lead to the schema.
+
+A file moved between folders keeps its old relative path; the editor then
+validates nothing. ``portcheck fix-modelines`` rewrites the path.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from portcheck.finding import Finding, Location, printable
+from portcheck.load.modeline import SCHEMA, relative_schema, resolves
+from portcheck.register import Register
+from portcheck.rules import MODELINE_UNRESOLVED, Rule
+
+RULES: tuple[Rule, ...] = (MODELINE_UNRESOLVED,)
+
+
+def check(register: Register) -> Iterator[Finding]:
+    for entry in register.entries:
+        modeline = entry.document.modeline
+        if modeline is None or resolves(entry.path, modeline.target):
+            continue
+        yield MODELINE_UNRESOLVED.finding(
+            Location(entry.path, modeline.line, modeline.column),
+            f"$schema={printable(modeline.target)} does not lead to {SCHEMA}; "
+            f"from here it is {relative_schema(entry.path)} (portcheck fix-modelines)",
+        )
