@@ -17,16 +17,19 @@ import re
 from portcheck.load.document import Document, Scalar
 from portcheck.load.scalars import resolve_plain
 
-_KEY_LINE = re.compile(r"([a-z_][a-z0-9_]{0,127}):(?: +(.*?))? *\Z")
+# Only prefixes are matched by regex; the value's surrounding spaces are cut with
+# str methods. A lazy group before an optional run of spaces (`(.*?) *\Z`)
+# backtracks quadratically on a long run of spaces that is not the line's end.
+_KEY = re.compile(r"([a-z_][a-z0-9_]{0,127}):")
 # The common line in one match: a key, a plain scalar that starts with no
 # indicator and holds no ": " or " #" and does not end in ":", and an optional
-# comment. Other lines go through _KEY_LINE and the slower paths below.
+# comment. Other lines go through _KEY and the slower paths below.
 _PLAIN_LINE = re.compile(
     r"([a-z_][a-z0-9_]{0,127}): +"
     r"([^-?:,\[\]{}#&*!|>'\"%@` ](?:[^:# ]|:(?! |\Z)| +(?![# ]|\Z)|(?<! )#)*)"
     r"(?<!:)(?: +#.*)? *\Z"
 )
-_ITEM_LINE = re.compile(r"( *)- +(.*?) *\Z")
+_ITEM = re.compile(r"( *)- ")
 _SINGLE = re.compile(r"'((?:[^']|'')*)'(.*)\Z")
 # Characters that cannot start a plain scalar (YAML 1.2 c-indicator).
 _INDICATORS = frozenset("-?:,[]{}#&*!|>'\"%@`")
@@ -64,21 +67,38 @@ def parse_fast(text: str, path: str) -> Document | None:
             continue
         if _is_blank(line):
             continue
-        match = _KEY_LINE.match(line)
+        match = _KEY.match(line)
         if match is None or match[1] in doc.data:
             return None
-        key, raw = match[1], match[2]
+        key = match[1]
+        value = _value(line, match.end(), blank_allowed=True)
+        if value is None:
+            return None
+        raw, column = value
         doc.key_at[(key,)] = (index, 1)
         doc.value_at.setdefault((), (index, 1))  # the mapping starts at its first key
         if not raw or raw[0] == "#":
             index = _block_list(doc, key, lines, index)
         elif raw[0] == "[":
-            index = index if _flow_list(doc, key, raw, (index, match.start(2) + 1)) else -1
+            index = index if _flow_list(doc, key, raw, (index, column)) else -1
         else:
-            index = index if _put(doc, key, raw, (index, match.start(2) + 1)) else -1
+            index = index if _put(doc, key, raw, (index, column)) else -1
         if index < 0:
             return None
     return doc if doc.data else None
+
+
+def _value(line: str, start: int, *, blank_allowed: bool) -> tuple[str, int] | None:
+    """The text after an indicator at ``start`` (``key:`` or ``- ``) without its
+    surrounding spaces, and its 1-based column; None when no space separates them.
+    ``blank_allowed``: the line may end right after the indicator."""
+    rest = line[start:]
+    if not rest:
+        return ("", start + 1) if blank_allowed else None
+    if rest[0] != " ":
+        return None
+    value = rest.lstrip(" ")
+    return value.rstrip(" "), len(line) - len(value) + 1
 
 
 def _is_blank(line: str) -> bool:
@@ -157,7 +177,7 @@ def _block_list(doc: Document, key: str, lines: list[str], index: int) -> int:
         if _is_blank(line):
             index += 1
             continue
-        match = _ITEM_LINE.match(line)
+        match = _ITEM.match(line)
         if match is None:
             if line[0] == " ":
                 return -1  # a continuation or nested mapping: not ours
@@ -165,13 +185,14 @@ def _block_list(doc: Document, key: str, lines: list[str], index: int) -> int:
         if indent < 0:
             indent = len(match[1])
             doc.value_at[(key,)] = (index + 1, indent + 1)
-        parsed = _scalar(match[2]) if match[2] and match[2][0] != "[" else None
+        raw, column = _value(line, match.end() - 1, blank_allowed=False) or ("", 0)
+        parsed = _scalar(raw) if raw and raw[0] != "[" else None
         if len(match[1]) != indent or parsed is None:
             return -1
         node = (key, len(items))
         items.append(parsed[0])
         doc.scalars[node] = parsed[1]
-        doc.value_at[node] = (index + 1, match.start(2) + 1)
+        doc.value_at[node] = (index + 1, column)
         index += 1
     if not items:
         return -1  # an empty value: rare, left to the strict reader
