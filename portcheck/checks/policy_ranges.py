@@ -34,8 +34,11 @@ RULES: tuple[Rule, ...] = (
 
 def check(register: Register) -> Iterator[Finding]:
     policy = register.policy
+    # Most allocations share a handful of (protocol, span) pairs' verdicts with
+    # none: judge each pair once per run rather than once per file.
+    verdicts: dict[tuple[str, PortSpan], tuple[Rule, str] | None] = {}
     for entry in register.entries:
-        yield from protocol_findings(entry, policy)
+        yield from protocol_findings(entry, policy, verdicts)
         yield from size_findings(entry, policy)
         yield from scope_findings(entry, policy)
 
@@ -46,9 +49,13 @@ def item_location(entry: Entry, field: str, index: int) -> Location:
     return entry.document.locate((field, index) if is_list else (field,))
 
 
-def protocol_findings(entry: Entry, policy: Policy) -> Iterator[Finding]:
+def protocol_findings(
+    entry: Entry,
+    policy: Policy,
+    verdicts: dict[tuple[str, PortSpan], tuple[Rule, str] | None] | None = None,
+) -> Iterator[Finding]:
     span = entry.allocation.span
-    port_at = entry.document.locate(("port",))
+    known = {} if verdicts is None else verdicts
     checked: set[str] = set()
     for index, protocol in enumerate(entry.allocation.protocols):
         if protocol not in policy.protocols:
@@ -59,25 +66,32 @@ def protocol_findings(entry: Entry, policy: Policy) -> Iterator[Finding]:
             )
         elif protocol not in checked:
             checked.add(protocol)
-            finding = range_finding(protocol, span, policy, port_at)
-            if finding is not None:
-                yield finding
+            pair = (protocol, span)
+            if pair not in known:
+                known[pair] = range_verdict(protocol, span, policy)
+            verdict = known[pair]
+            if verdict is not None:
+                yield verdict[0].finding(entry.document.locate(("port",)), verdict[1])
 
 
 def range_finding(protocol: str, span: PortSpan, policy: Policy, at: Location) -> Finding | None:
     """PC301 when ``span`` touches a reserved block, else PC300 when it is not allowed."""
+    verdict = range_verdict(protocol, span, policy)
+    return None if verdict is None else verdict[0].finding(at, verdict[1])
+
+
+def range_verdict(protocol: str, span: PortSpan, policy: Policy) -> tuple[Rule, str] | None:
+    """The rule and message of :func:`range_finding`, before it has a location."""
     blocks = reserved_blocks(protocol, span, policy)
     if blocks:
         named = "; ".join(f"{block.span} ({printable(block.reason)})" for block in blocks)
         noun = "block" if len(blocks) == 1 else "blocks"
-        return RESERVED_RANGE.finding(at, f"{protocol}/{span} is in the reserved {noun} {named}")
+        return RESERVED_RANGE, f"{protocol}/{span} is in the reserved {noun} {named}"
     allowed = policy.allowed(protocol)
     if inside_one(span, allowed):
         return None
     ranges = ", ".join(str(spec) for spec in allowed) or "none"
-    return OUTSIDE_RANGE.finding(
-        at, f"{protocol}/{span} is outside the allowed {protocol} ranges: {ranges}"
-    )
+    return OUTSIDE_RANGE, f"{protocol}/{span} is outside the allowed {protocol} ranges: {ranges}"
 
 
 def reserved_blocks(protocol: str, span: PortSpan, policy: Policy) -> list[Reserved]:

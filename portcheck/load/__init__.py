@@ -10,7 +10,6 @@ from pathlib import Path
 from portcheck.finding import Finding, Location, printable
 from portcheck.load.document import Document
 from portcheck.load.fast import parse_fast
-from portcheck.load.strict import parse_strict
 from portcheck.rules import BAD_FILE, YAML_UNSAFE
 
 #: An allocation id is its file stem (README, "The register"); services use the same form.
@@ -97,7 +96,13 @@ def parse_document(data: bytes, path: str) -> Document | Finding:
     text = _decode(data, path)
     if isinstance(text, Finding):
         return text
-    return parse_fast(text, path) or parse_strict(text, path)
+    fast = parse_fast(text, path)
+    if fast is not None:
+        return fast
+    # Imported here: ruamel.yaml costs start-up time a register of flat files never needs.
+    from portcheck.load.strict import parse_strict
+
+    return parse_strict(text, path)
 
 
 def _decode(data: bytes, path: str) -> str | Finding:
