@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 from pathlib import Path
 
 from portcheck.codeowners import Codeowners, load_codeowners
@@ -77,6 +78,7 @@ def build_register(root: Path, policy: Policy, today: dt.date) -> tuple[Register
         if isinstance(validated, list):
             findings.extend(validated)
         else:
+            loaded.forget_positions(functools.partial(load_file, root, relative))
             entries.append(Entry(relative, ident, loaded, validated))
     register = Register(
         root=root,
