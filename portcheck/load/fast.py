@@ -13,6 +13,7 @@ every input this one accepts.
 from __future__ import annotations
 
 import re
+import sys
 
 from portcheck.load.document import Document, Scalar
 from portcheck.load.scalars import resolve_plain
@@ -42,6 +43,7 @@ _UNUSUAL = re.compile(
 )
 
 Scalar1 = tuple[object, Scalar]
+_SHARED_MAX = 40
 
 
 def parse_fast(text: str, path: str) -> Document | None:
@@ -56,7 +58,7 @@ def parse_fast(text: str, path: str) -> Document | None:
         index += 1
         plain = _PLAIN_LINE.match(line)
         if plain is not None:
-            key, text = plain[1], plain[2]
+            key, text = sys.intern(plain[1]), _shared(plain[2])
             if key in doc.data:
                 return None
             doc.key_at[(key,)] = (index, 1)
@@ -70,7 +72,7 @@ def parse_fast(text: str, path: str) -> Document | None:
         match = _KEY.match(line)
         if match is None or match[1] in doc.data:
             return None
-        key = match[1]
+        key = sys.intern(match[1])
         value = _value(line, match.end(), blank_allowed=True)
         if value is None:
             return None
@@ -86,6 +88,12 @@ def parse_fast(text: str, path: str) -> Document | None:
         if index < 0:
             return None
     return doc if doc.data else None
+
+
+def _shared(text: str) -> str:
+    """Short values (protocols, scopes, owners, statuses, dates) repeat across a
+    register: one copy each instead of one per file (a register stays in memory)."""
+    return sys.intern(text) if len(text) <= _SHARED_MAX else text
 
 
 def _value(line: str, start: int, *, blank_allowed: bool) -> tuple[str, int] | None:
@@ -122,17 +130,18 @@ def _scalar(raw: str) -> Scalar1 | None:
         end = raw.find('"', 1)
         if end < 0 or "\\" in raw[1:end] or not _is_tail(raw[end + 1 :]):
             return None
-        return raw[1:end], Scalar("double", raw[1:end])
+        content = _shared(raw[1:end])
+        return content, Scalar("double", content)
     if first == "'":
         match = _SINGLE.match(raw)
         if match is None or not _is_tail(match[2]):
             return None
-        content = match[1].replace("''", "'")
+        content = _shared(match[1].replace("''", "'"))
         return content, Scalar("single", content)
     if first in _INDICATORS:
         return None
     cut = raw.find(" #")
-    text = raw if cut < 0 else raw[:cut].rstrip(" ")
+    text = _shared(raw if cut < 0 else raw[:cut].rstrip(" "))
     if ": " in text or text.endswith(":"):
         return None
     return resolve_plain(text), Scalar("plain", text)
@@ -155,7 +164,7 @@ def _flow_list(doc: Document, key: str, raw: str, at: tuple[int, int]) -> bool:
     items: list[object] = []
     offset = at[1] + 1
     for index, part in enumerate(body.split(",") if body.strip(" ") else ()):
-        text = part.strip(" ")
+        text = _shared(part.strip(" "))
         if not text or text[0] in _INDICATORS or ": " in text or text.endswith(":"):
             return False
         items.append(resolve_plain(text))
