@@ -7,8 +7,10 @@ import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
 
+from portcheck.cache import CheckCache
 from portcheck.checks import CHECKS, changes
 from portcheck.finding import Finding
+from portcheck.model.policy import POLICY_FILE, resolve_policy_dir
 from portcheck.register import build_register, read_policy
 
 
@@ -27,15 +29,18 @@ def check_register(
     policy_dir: Path | None = None,
     paths: Sequence[str] = (),
     base: str | None = None,
+    cache_dir: Path | None = None,
 ) -> CheckResult:
     """Every check on the whole register; ``paths`` (repo-relative) only filter what is shown.
 
     With ``base`` (a git ref), the diff rules run too and findings the change is
-    not involved in become warnings (portcheck.checks.changes).
+    not involved in become warnings (portcheck.checks.changes). With ``cache_dir``,
+    files judged by an earlier run are not parsed again (portcheck.cache).
     """
     policy = read_policy(root, policy_dir)
     change = changes.compare(root, base) if base is not None else None
-    register, findings = build_register(root, policy, as_of)
+    cache = None if cache_dir is None else check_cache(root, policy_dir, cache_dir)
+    register, findings = build_register(root, policy, as_of, cache)
     for check in CHECKS:
         findings.extend(check.check(register))
     if change is not None:
@@ -45,6 +50,20 @@ def check_register(
     checked = {path for held in register.ids.values() for path in held} | register.load_failed
     files = tuple(sorted(path for path in checked if _selected(path, paths)))
     return CheckResult(sorted(shown), files=len(checked), checked=files)
+
+
+def check_cache(root: Path, policy_dir: Path | None, folder: Path) -> CheckCache:
+    """The cache for this register, versioned by the policy and schema it is judged with."""
+    policy = resolve_policy_dir(root, policy_dir) / POLICY_FILE
+    inputs = [_contents(policy), _contents(root / "schema" / "allocation.schema.json")]
+    return CheckCache(folder, root, b"\0".join(inputs))
+
+
+def _contents(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return b"\xff"  # absent: differs from every file's contents
 
 
 def _selected(path: str, paths: Sequence[str]) -> bool:

@@ -55,6 +55,16 @@ def check(
             "on files the change did not touch as warnings.",
         ),
     ] = None,
+    cache_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--cache-dir",
+            metavar="DIR",
+            help="Keep each file's verdict here, keyed by git blob id "
+            "(default: .portcheck-cache/ under the root).",
+            file_okay=False,
+        ),
+    ] = None,
     summary: Annotated[
         str | None,
         typer.Option(
@@ -81,7 +91,14 @@ def check(
     if summary:
         _writable(Path(summary))
     shown = [_relative(top, path) for path in paths or ()]
-    result = check_register(top, as_of=parse_date(as_of), policy_dir=policy, paths=shown, base=base)
+    result = check_register(
+        top,
+        as_of=parse_date(as_of),
+        policy_dir=policy,
+        paths=shown,
+        base=base,
+        cache_dir=cache_dir or top / ".portcheck-cache",
+    )
     sys.stdout.write(_render(output_format, result, top, strict=strict))
     if output_format in (OutputFormat.TEXT, OutputFormat.GITHUB):
         from portcheck.report import text as text_report

@@ -78,6 +78,12 @@ def _file_problem(relative: str, entry: os.DirEntry[str]) -> Finding | None:
 
 def load_file(root: Path, relative: str) -> Document | Finding:
     """Read one file (at most 64 KiB, checked before parsing) and parse it."""
+    data = read_allocation(root, relative)
+    return data if isinstance(data, Finding) else parse_document(data, relative)
+
+
+def read_allocation(root: Path, relative: str) -> bytes | Finding:
+    """The bytes of one file, or the finding that it cannot be read or is over 64 KiB."""
     try:
         # Unbuffered, through a plain string path: this runs once per file of the register.
         with open(os.path.join(root, relative), "rb", buffering=0) as handle:
@@ -88,7 +94,7 @@ def load_file(root: Path, relative: str) -> Document | Finding:
         return YAML_UNSAFE.finding(
             Location(relative), f"larger than {MAX_BYTES // 1024} KiB: an allocation is a few lines"
         )
-    return parse_document(data, relative)
+    return data
 
 
 def parse_document(data: bytes, path: str) -> Document | Finding:
