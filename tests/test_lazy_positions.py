@@ -9,13 +9,18 @@ tests hold the recovered positions to the ones the first read produced.
 from __future__ import annotations
 
 import functools
+import random
 from pathlib import Path
+
+import pytest
 
 from benchmarks.generate import generate
 from portcheck.load import load_file, parse_document, walk
 from portcheck.load.document import Document
 
 from .conftest import allocation, located, require_corpus, run, write_register
+
+REPO = Path(__file__).resolve().parents[1]
 
 
 def assert_recovered(first: Document, reread: functools.partial[object]) -> None:
@@ -41,16 +46,43 @@ def test_every_position_of_the_benchmark_register_is_recovered(tmp_path: Path) -
     assert documents > 300
 
 
-def test_every_position_of_the_hostile_corpus_is_recovered() -> None:
-    folder = require_corpus("hostile") / "files"
+def recovered_count(texts: list[tuple[str, bytes]]) -> int:
+    """Check every text that parses to a document; how many did."""
     documents = 0
-    for path in sorted(folder.iterdir()):
-        loaded = parse_document(path.read_bytes(), path.name)
+    for name, data in texts:
+        loaded = parse_document(data, name)
         if isinstance(loaded, Document):
-            reread = functools.partial(parse_document, path.read_bytes(), path.name)
-            assert_recovered(loaded, reread)
+            assert_recovered(loaded, functools.partial(parse_document, data, name))
             documents += 1
-    assert documents > 10
+    return documents
+
+
+@pytest.mark.parametrize(
+    ("corpus", "least"),
+    [("hostile/files", 10), ("yaml-test-suite/valid", 20), ("yaml-test-suite/error", 0)],
+)
+def test_every_position_of_a_corpus_is_recovered(corpus: str, least: int) -> None:
+    name, _, inside = corpus.partition("/")
+    folder = require_corpus(name) / inside
+    texts = [(path.name, path.read_bytes()) for path in sorted(folder.rglob("*.yaml"))]
+    assert texts
+    assert recovered_count(texts) >= least
+
+
+def test_every_position_of_random_mutants_is_recovered() -> None:
+    """Thousands of mutants of the example register's files: bytes dropped,
+    repeated or replaced by YAML's indicators, spaces and line breaks."""
+    rng = random.Random(11)
+    originals = [path.read_bytes() for path in sorted((REPO / "ports").rglob("*.yaml"))]
+    pieces = [b" ", b"\n", b":", b"- ", b"#", b"'", b'"', b"[", b"]", b",", b"\t", b"0"]
+    texts = []
+    for number in range(2000):
+        data = bytearray(rng.choice(originals))
+        for _ in range(rng.randint(1, 4)):
+            at = rng.randrange(len(data))
+            data[at : at + rng.randint(0, 3)] = rng.choice(pieces)
+        texts.append((f"mutant-{number}.yaml", bytes(data)))
+    assert recovered_count(texts) > 600
 
 
 def test_findings_after_the_schema_stage_point_where_they_did(tmp_path: Path) -> None:
