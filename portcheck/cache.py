@@ -19,7 +19,7 @@ import json
 import os
 import subprocess
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from portcheck import __version__
@@ -48,6 +48,7 @@ class CheckCache:
         self.blobs = _index_blobs(root) if self.usable else {}
         self.old = _read(folder / CACHE_FILE, self.stamp) if self.usable else {}
         self.new: dict[str, Verdict] = {}
+        self.fresh = False  # a verdict not read from the cache was kept
 
     def known_blob(self, relative: str) -> str | None:
         """The blob id git's index holds for an unmodified tracked file, else None."""
@@ -58,21 +59,31 @@ class CheckCache:
 
     def keep(self, blob: str, verdict: Verdict) -> None:
         self.new[blob] = verdict
+        self.fresh = self.fresh or self.old.get(blob) is not verdict
 
     def save(self) -> None:
         """Write this run's verdicts atomically; a failure to write only costs speed."""
-        if not self.usable:
-            return
-        stored = {"stamp": self.stamp, "verdicts": self.new}
-        chunks = json.JSONEncoder(separators=(",", ":")).iterencode(stored)
+        if not self.usable or (not self.fresh and len(self.new) == len(self.old)):
+            return  # unusable, or every verdict came from the cache: nothing to change
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             ignore = self.folder / ".gitignore"
             if not ignore.exists():
                 ignore.write_text("*\n", encoding="utf-8")
-            _replace(self.folder / CACHE_FILE, chunks)
+            _replace(self.folder / CACHE_FILE, _encoded(self.stamp, self.new))
         except OSError:
             return
+
+
+def _encoded(stamp: list[str], verdicts: dict[str, Verdict]) -> Iterator[str]:
+    """The cache's JSON in pieces of a thousand verdicts: json.dumps's C encoder
+    per piece (iterencode is pure Python), without one string of it all."""
+    yield '{"stamp":' + json.dumps(stamp) + ',"verdicts":{'
+    blobs = list(verdicts)
+    for start in range(0, len(blobs), 1000):
+        piece = {blob: verdicts[blob] for blob in blobs[start : start + 1000]}
+        yield ("," if start else "") + json.dumps(piece, separators=(",", ":"))[1:-1]
+    yield "}}"
 
 
 def finding_verdict(findings: list[Finding]) -> Verdict | None:
