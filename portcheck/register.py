@@ -151,8 +151,9 @@ def _recall(verdict: Verdict, relative: str) -> Judged | None:
     verdict does not hold up (a tampered cache is re-checked, not believed)."""
     kind, value = verdict
     if kind == "ok":
-        if not isinstance(value, dict) or not all(isinstance(key, str) for key in value):
+        if not isinstance(value, dict):
             return None
+        # The model forbids unknown keys, so a key that is not a str fails it too.
         allocation, _ = model_or_errors(Allocation, value)
         return None if allocation is None else (Document(relative, value), allocation)
     found = verdict_findings(relative, value)
