@@ -148,7 +148,9 @@ def _tracked(root: Path, folder: Path) -> bool:
 
 def _index_blobs(root: Path) -> dict[str, str]:
     """Blob ids of tracked files under ports/ whose work-tree copy git sees unchanged."""
-    staged = _git(root, "ls-files", "-s", "-z", "--", "ports")
+    # -v tags each entry: H for a plain tracked file; h (assume-unchanged) and S
+    # (skip-worktree) are files whose changes `ls-files -m` would not report.
+    staged = _git(root, "ls-files", "-s", "-v", "-z", "--", "ports")
     changed = _git(root, "ls-files", "-m", "-o", "-z", "--", "ports")
     if staged is None or changed is None:
         return {}
@@ -158,9 +160,9 @@ def _index_blobs(root: Path) -> dict[str, str]:
         meta, _, path = record.partition("\t")
         fields = meta.split()
         # Mode 100644/100755 and stage 0: a plain file not in a merge conflict.
-        plain = len(fields) == 3 and fields[0].startswith("1006") and fields[2] == "0"
-        if plain and path not in dirty:
-            blobs[path] = fields[1]
+        plain = fields[:1] == ["H"] and fields[1].startswith("1006") and fields[3:] == ["0"]
+        if plain and len(fields) == 4 and path not in dirty:
+            blobs[path] = fields[2]
     return blobs
 
 

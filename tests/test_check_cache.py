@@ -68,6 +68,13 @@ def test_a_modified_file_is_hashed_as_git_would(tmp_path: Path) -> None:
     assert checked(root, cache) == PLANTED_FINDING
 
 
+def test_a_file_git_is_told_to_assume_unchanged_is_hashed(tmp_path: Path) -> None:
+    root, cache = repo_with_cache(tmp_path)  # holds "ok" for the committed blob
+    (root / "ports/a.yaml").write_text(allocation(port='"x"'), encoding="utf-8")
+    git(root, "update-index", "--assume-unchanged", "ports/a.yaml")
+    assert [row[3] for row in checked(root, cache)] == ["PC200"]
+
+
 def test_a_damaged_cache_is_absent(tmp_path: Path) -> None:
     root, cache = repo_with_cache(tmp_path)
     plant(root, cache, seal=False)  # changed without its checksum: tampered
