@@ -19,7 +19,7 @@ import tempfile
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 if __package__ in (None, ""):  # run as a script: make `benchmarks` importable
@@ -286,13 +286,47 @@ def prepare(args: argparse.Namespace, root: Path) -> None:
             subprocess.run([*GIT, "-C", str(root), *command], check=True)
 
 
+GROWTH_SIZES = (1_000, 10_000)
+
+
+def growth(args: argparse.Namespace, bench: Bench) -> list[Result]:
+    """Cold portcheck runs at 1,000 and 10,000 files (fresh registers, same seed)
+    beside the register under test: files/s should not fall as the register grows."""
+    results = []
+    for size in GROWTH_SIZES:
+        if size >= len(bench.files):
+            continue
+        with tempfile.TemporaryDirectory(prefix="portcheck-growth-") as scratch:
+            generate(Path(scratch), size, args.seed, 0)
+            sized = Bench(args, Path(scratch))
+            cold = sized.portcheck_cold()
+        results.append(replace(cold, name=f"portcheck check, {size:,} files"))
+    return results
+
+
+def growth_targets(results: Sequence[Result], cold: Result | None, files: int) -> list[Target]:
+    """Files/s at the full size within 20% of 10,000 files; memory per added allocation."""
+    ten = next((r for r in results if r.name == "portcheck check, 10,000 files"), None)
+    if cold is None or ten is None:
+        return []
+    speed = _target(
+        "files/s vs 10,000 files", cold.files_per_second / ten.files_per_second, "x", ">=", 0.8
+    )
+    per_file = (cold.peak_mib - ten.peak_mib) * 1024 / (files - 10_000)
+    return [speed, _target("peak KiB per added allocation", per_file, "KiB", "<=", 1)]
+
+
 def measure(args: argparse.Namespace, root: Path) -> None:
     prepare(args, root)
     bench = Bench(args, root)
     results = [bench.read_loop(), bench.portcheck_cold(), bench.portcheck_warm()]
     results += [bench.portcheck_touched(args.touch)] if args.touch else []
     results += [bench.peer()] if args.peer else []
+    sized = growth(args, bench) if args.growth else []
     goals = targets({result.name: result for result in results}, len(bench.files), args.touch)
+    cold = next((r for r in results if r.name == "portcheck check"), None)
+    goals += growth_targets(sized, cold, len(bench.files))
+    results += sized
     if not args.json:
         print(table(root, len(bench.files), results, goals))
         return
@@ -322,6 +356,9 @@ def parser() -> argparse.ArgumentParser:
     )
     cli.add_argument(
         "--git", action="store_true", help="commit the generated register in its own git repository"
+    )
+    cli.add_argument(
+        "--growth", action="store_true", help="also time cold runs at 1,000 and 10,000 files"
     )
     cli.add_argument("--json", action="store_true", help="print machine-readable results")
     cli.add_argument(

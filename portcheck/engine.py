@@ -8,9 +8,11 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from portcheck import gate
+from portcheck.cache import CheckCache
 from portcheck.checks import exceptions
 from portcheck.errors import UsageError
 from portcheck.finding import Finding
+from portcheck.model.policy import POLICY_FILE, resolve_policy_dir
 from portcheck.register import read_policy
 
 
@@ -35,17 +37,21 @@ def check_register(
     policy_dir: Path | None = None,
     paths: Sequence[str] = (),
     base: str | None = None,
+    cache_dir: Path | None = None,
 ) -> CheckResult:
     """Every check on the whole register; ``paths`` (repo-relative) only filter what is shown.
 
     With ``base`` (a git ref), the diff rules run too and findings the base
-    already had become warnings (portcheck.gate).
+    already had become warnings (portcheck.gate). With ``cache_dir``, files judged
+    by an earlier run are not parsed again (portcheck.cache).
     """
+    cache = None if cache_dir is None else check_cache(root, policy_dir, cache_dir)
     if base is None:
-        register, findings = gate.run_rules(root, read_policy(root, policy_dir), as_of)
+        policy = read_policy(root, policy_dir)
+        register, findings = gate.run_rules(root, policy, as_of, cache)
         judgement = gate.Judgement(register, findings, frozenset(), ())
     else:
-        judgement = gate.judge(root, base, as_of, policy_dir)
+        judgement = gate.judge(root, base, as_of, policy_dir, cache)
     register = judgement.register
     granted, invalid = exceptions.load(root)
     found = exceptions.apply(judgement.findings, granted, register.ids, as_of) + invalid
@@ -64,6 +70,20 @@ def check_register(
         notes=judgement.notes,
         renamed=judgement.renamed,
     )
+
+
+def check_cache(root: Path, policy_dir: Path | None, folder: Path) -> CheckCache:
+    """The cache for this register, versioned by the policy and schema it is judged with."""
+    policy = resolve_policy_dir(root, policy_dir) / POLICY_FILE
+    inputs = [_contents(policy), _contents(root / "schema" / "allocation.schema.json")]
+    return CheckCache(folder, root, b"\0".join(inputs))
+
+
+def _contents(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return b"\xff"  # absent: differs from every file's contents
 
 
 def _selected(path: str, paths: Sequence[str]) -> bool:

@@ -18,6 +18,7 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
+from portcheck.cache import CheckCache
 from portcheck.checks import CHECKS, changes
 from portcheck.checks.base_register import base_register
 from portcheck.checks.base_tree import checked_out
@@ -45,19 +46,27 @@ class Judgement:
     renamed: tuple[tuple[str, str], ...] = ()
 
 
-def run_rules(root: Path, policy: Policy, today: dt.date) -> tuple[Register, list[Finding]]:
+def run_rules(
+    root: Path, policy: Policy, today: dt.date, cache: CheckCache | None = None
+) -> tuple[Register, list[Finding]]:
     """Load the register under ``root`` and run every check on it."""
-    register, findings = build_register(root, policy, today)
+    register, findings = build_register(root, policy, today, cache)
     return register, findings + _checked(register)
 
 
-def judge(root: Path, ref: str, today: dt.date, policy_dir: Path | None) -> Judgement:
+def judge(
+    root: Path,
+    ref: str,
+    today: dt.date,
+    policy_dir: Path | None,
+    cache: CheckCache | None = None,
+) -> Judgement:
     change = changes.compare(root, ref)
     head_policy = _head_policy(root)
     notes: list[str] = []
     with checked_out(root, change.commit) as scratch:
         trusted = _trusted_policy(root, policy_dir, head_policy, scratch, notes)
-        register, loaded = build_register(root, trusted, today)
+        register, loaded = build_register(root, trusted, today, cache)
         base: Register | None = None
         old: list[Finding] = []
         if scratch is not None:

@@ -327,6 +327,7 @@ def test_an_empty_summary_path_writes_nothing(
     register: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(register)  # where a relative path would land
+    output(register, "text")  # the parse cache (.portcheck-cache/) is written once, here
     before = files_and_bytes(tmp_path)
     code, out, _ = cli("check", "--root", str(register), "--as-of", "2026-11-27", "--summary", "")
     assert code == 1

@@ -34,10 +34,39 @@ RULES: tuple[Rule, ...] = (
 
 def check(register: Register) -> Iterator[Finding]:
     policy = register.policy
+    # Most allocations share a handful of (protocol, span) pairs, nearly all inside
+    # policy: judge each pair once per run rather than once per file.
+    verdicts: dict[tuple[str, PortSpan], bool] = {}
     for entry in register.entries:
+        if _passes(entry, policy, verdicts):
+            continue  # the common case, without three generators per file
         yield from protocol_findings(entry, policy)
         yield from size_findings(entry, policy)
         yield from scope_findings(entry, policy)
+
+
+def _passes(entry: Entry, policy: Policy, verdicts: dict[tuple[str, PortSpan], bool]) -> bool:
+    """True when none of this module's rules has anything to say about ``entry``."""
+    allocation = entry.allocation
+    span = allocation.span
+    if span.size > policy.max_range:
+        return False
+    for protocol in allocation.protocols:
+        if protocol not in policy.protocols:
+            return False
+        pair = (protocol, span)
+        if pair not in verdicts:
+            verdicts[pair] = _in_policy(protocol, span, policy)
+        if not verdicts[pair]:
+            return False
+    return all(policy.knows_scope(scope) for scope in allocation.scopes)
+
+
+def _in_policy(protocol: str, span: PortSpan, policy: Policy) -> bool:
+    """Neither PC301 nor PC300 has anything to say about ``span`` for ``protocol``."""
+    return not reserved_blocks(protocol, span, policy) and inside_one(
+        span, policy.allowed(protocol)
+    )
 
 
 def item_location(entry: Entry, field: str, index: int) -> Location:

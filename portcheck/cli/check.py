@@ -58,6 +58,16 @@ def check(
             "by its own policy too, and report findings the base already had as warnings.",
         ),
     ] = None,
+    cache_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--cache-dir",
+            metavar="DIR",
+            help="Keep each file's verdict here, keyed by git blob id "
+            "(default: .portcheck-cache/ under the root).",
+            file_okay=False,
+        ),
+    ] = None,
     summary: Annotated[
         str | None,
         typer.Option(
@@ -112,7 +122,14 @@ def check(
         raise UsageError("--statistics prints text; it does not go with --format")
     if staged:
         top = _staged_copy(top, base)
-    result = check_register(top, as_of=parse_date(as_of), policy_dir=policy, paths=shown, base=base)
+    result = check_register(
+        top,
+        as_of=parse_date(as_of),
+        policy_dir=policy,
+        paths=shown,
+        base=base,
+        cache_dir=None if staged else cache_dir or top / ".portcheck-cache",
+    )
     result = selection.narrow(result, select or (), ignore or ())
     for note in result.notes:
         sys.stderr.write(f"portcheck: warning: {escape_controls(note)}\n")

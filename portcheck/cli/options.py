@@ -6,13 +6,13 @@ import datetime as dt
 import re
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from portcheck.finding import Finding
-from portcheck.model import PROTOCOLS
-from portcheck.register import Register
+if TYPE_CHECKING:  # the model pulls in pydantic: not needed for --help
+    from portcheck.finding import Finding
+    from portcheck.register import Register
 
 #: Exactly YYYY-MM-DD: date.fromisoformat alone also takes 20261201 and 2026-W49-1.
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
@@ -20,6 +20,8 @@ _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
 
 def protocol_name(value: str) -> str:
     """A ``--protocol`` value: one of portcheck.model.PROTOCOLS."""
+    from portcheck.model import PROTOCOLS
+
     if value in PROTOCOLS:
         return value
     raise typer.BadParameter(f"{value!r} is not one of {', '.join(PROTOCOLS)}")

@@ -14,7 +14,6 @@ from portcheck.load.document import Document
 from portcheck.load.fast import parse_fast
 from portcheck.load.ignored import ignored_paths
 from portcheck.load.modeline import find_modeline
-from portcheck.load.strict import parse_strict
 from portcheck.rules import BAD_FILE, YAML_UNSAFE
 
 #: An allocation id is its file stem (README, "The register"); services use the same form.
@@ -125,6 +124,12 @@ def file_problem(relative: str, name: str, *, symlink: bool, regular: bool) -> F
 
 def load_file(root: Path, relative: str) -> Document | Finding:
     """Read one file (at most 64 KiB, checked before parsing) and parse it."""
+    data = read_allocation(root, relative)
+    return data if isinstance(data, Finding) else parse_document(data, relative)
+
+
+def read_allocation(root: Path, relative: str) -> bytes | Finding:
+    """The bytes of one file, or the finding that it cannot be read or is over 64 KiB."""
     try:
         # Unbuffered, through a plain string path: this runs once per file of the register.
         with open(os.path.join(root, relative), "rb", buffering=0) as handle:
@@ -133,7 +138,7 @@ def load_file(root: Path, relative: str) -> Document | Finding:
         return BAD_FILE.finding(Location(relative), f"cannot read: {error.strerror}")
     if len(data) > MAX_BYTES:
         return too_large(relative)
-    return parse_document(data, relative)
+    return data
 
 
 def too_large(relative: str) -> Finding:
@@ -148,7 +153,12 @@ def parse_document(data: bytes, path: str) -> Document | Finding:
     text = _decode(data, path)
     if isinstance(text, Finding):
         return text
-    document = parse_fast(text, path) or parse_strict(text, path)
+    document: Document | Finding | None = parse_fast(text, path)
+    if document is None:
+        # Imported here: ruamel.yaml costs start-up time a register of flat files never needs.
+        from portcheck.load.strict import parse_strict
+
+        document = parse_strict(text, path)
     if isinstance(document, Document):
         document.modeline = find_modeline(text)
     return document

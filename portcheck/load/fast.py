@@ -13,20 +13,24 @@ every input this one accepts.
 from __future__ import annotations
 
 import re
+import sys
 
 from portcheck.load.document import Document, Scalar
 from portcheck.load.scalars import resolve_plain
 
-_KEY_LINE = re.compile(r"([a-z_][a-z0-9_]{0,127}):(?: +(.*?))? *\Z")
+# Only prefixes are matched by regex; the value's surrounding spaces are cut with
+# str methods. A lazy group before an optional run of spaces (`(.*?) *\Z`)
+# backtracks quadratically on a long run of spaces that is not the line's end.
+_KEY = re.compile(r"([a-z_][a-z0-9_]{0,127}):")
 # The common line in one match: a key, a plain scalar that starts with no
 # indicator and holds no ": " or " #" and does not end in ":", and an optional
-# comment. Other lines go through _KEY_LINE and the slower paths below.
+# comment. Other lines go through _KEY and the slower paths below.
 _PLAIN_LINE = re.compile(
     r"([a-z_][a-z0-9_]{0,127}): +"
     r"([^-?:,\[\]{}#&*!|>'\"%@` ](?:[^:# ]|:(?! |\Z)| +(?![# ]|\Z)|(?<! )#)*)"
     r"(?<!:)(?: +#.*)? *\Z"
 )
-_ITEM_LINE = re.compile(r"( *)- +(.*?) *\Z")
+_ITEM = re.compile(r"( *)- ")
 _SINGLE = re.compile(r"'((?:[^']|'')*)'(.*)\Z")
 # Characters that cannot start a plain scalar (YAML 1.2 c-indicator).
 _INDICATORS = frozenset("-?:,[]{}#&*!|>'\"%@`")
@@ -40,6 +44,7 @@ _UNUSUAL = re.compile(
 
 #: A scalar's value and how it was written.
 ParsedScalar = tuple[object, Scalar]
+_SHARED_MAX = 40
 
 
 def parse_fast(text: str, path: str) -> Document | None:
@@ -54,7 +59,7 @@ def parse_fast(text: str, path: str) -> Document | None:
         index += 1
         plain = _PLAIN_LINE.match(line)
         if plain is not None:
-            key, text = plain[1], plain[2]
+            key, text = sys.intern(plain[1]), _shared(plain[2])
             if key in doc.data:
                 return None
             doc.key_at[(key,)] = (index, 1)
@@ -65,21 +70,44 @@ def parse_fast(text: str, path: str) -> Document | None:
             continue
         if _is_blank(line):
             continue
-        match = _KEY_LINE.match(line)
+        match = _KEY.match(line)
         if match is None or match[1] in doc.data:
             return None
-        key, raw = match[1], match[2]
+        key = sys.intern(match[1])
+        value = _value(line, match.end(), blank_allowed=True)
+        if value is None:
+            return None
+        raw, column = value
         doc.key_at[(key,)] = (index, 1)
         doc.value_at.setdefault((), (index, 1))  # the mapping starts at its first key
         if not raw or raw[0] == "#":
             index = _block_list(doc, key, lines, index)
         elif raw[0] == "[":
-            index = index if _flow_list(doc, key, raw, (index, match.start(2) + 1)) else -1
+            index = index if _flow_list(doc, key, raw, (index, column)) else -1
         else:
-            index = index if _put(doc, key, raw, (index, match.start(2) + 1)) else -1
+            index = index if _put(doc, key, raw, (index, column)) else -1
         if index < 0:
             return None
     return doc if doc.data else None
+
+
+def _shared(text: str) -> str:
+    """Short values (protocols, scopes, owners, statuses, dates) repeat across a
+    register: one copy each instead of one per file (a register stays in memory)."""
+    return sys.intern(text) if len(text) <= _SHARED_MAX else text
+
+
+def _value(line: str, start: int, *, blank_allowed: bool) -> tuple[str, int] | None:
+    """The text after an indicator at ``start`` (``key:`` or ``- ``) without its
+    surrounding spaces, and its 1-based column; None when no space separates them.
+    ``blank_allowed``: the line may end right after the indicator."""
+    rest = line[start:]
+    if not rest:
+        return ("", start + 1) if blank_allowed else None
+    if rest[0] != " ":
+        return None
+    value = rest.lstrip(" ")
+    return value.rstrip(" "), len(line) - len(value) + 1
 
 
 def _is_blank(line: str) -> bool:
@@ -103,17 +131,18 @@ def _scalar(raw: str) -> ParsedScalar | None:
         end = raw.find('"', 1)
         if end < 0 or "\\" in raw[1:end] or not _is_tail(raw[end + 1 :]):
             return None
-        return raw[1:end], Scalar("double", raw[1:end])
+        content = _shared(raw[1:end])
+        return content, Scalar("double", content)
     if first == "'":
         match = _SINGLE.match(raw)
         if match is None or not _is_tail(match[2]):
             return None
-        content = match[1].replace("''", "'")
+        content = _shared(match[1].replace("''", "'"))
         return content, Scalar("single", content)
     if first in _INDICATORS:
         return None
     cut = raw.find(" #")
-    text = raw if cut < 0 else raw[:cut].rstrip(" ")
+    text = _shared(raw if cut < 0 else raw[:cut].rstrip(" "))
     if ": " in text or text.endswith(":"):
         return None
     return resolve_plain(text), Scalar("plain", text)
@@ -136,7 +165,7 @@ def _flow_list(doc: Document, key: str, raw: str, at: tuple[int, int]) -> bool:
     items: list[object] = []
     offset = at[1] + 1
     for index, part in enumerate(body.split(",") if body.strip(" ") else ()):
-        text = part.strip(" ")
+        text = _shared(part.strip(" "))
         if not text or text[0] in _INDICATORS or ": " in text or text.endswith(":"):
             return False
         items.append(resolve_plain(text))
@@ -158,7 +187,7 @@ def _block_list(doc: Document, key: str, lines: list[str], index: int) -> int:
         if _is_blank(line):
             index += 1
             continue
-        match = _ITEM_LINE.match(line)
+        match = _ITEM.match(line)
         if match is None:
             if line[0] == " ":
                 return -1  # a continuation or nested mapping: not ours
@@ -166,13 +195,14 @@ def _block_list(doc: Document, key: str, lines: list[str], index: int) -> int:
         if indent < 0:
             indent = len(match[1])
             doc.value_at[(key,)] = (index + 1, indent + 1)
-        parsed = _scalar(match[2]) if match[2] and match[2][0] != "[" else None
+        raw, column = _value(line, match.end() - 1, blank_allowed=False) or ("", 0)
+        parsed = _scalar(raw) if raw and raw[0] != "[" else None
         if len(match[1]) != indent or parsed is None:
             return -1
         node = (key, len(items))
         items.append(parsed[0])
         doc.scalars[node] = parsed[1]
-        doc.value_at[node] = (index + 1, match.start(2) + 1)
+        doc.value_at[node] = (index + 1, column)
         index += 1
     if not items:
         return -1  # an empty value: rare, left to the strict reader

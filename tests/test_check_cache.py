@@ -1,0 +1,141 @@
+"""`check --cache-dir`: verdicts keyed by git blob id, and never trusted when damaged.
+
+The positive tests plant a verdict the file's bytes would never earn (a PC200
+on a valid file) with a correct checksum: seeing it proves the cache was read
+for that blob; not seeing it proves the cache was ignored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+from benchmarks.generate import generate
+from portcheck.cache import CACHE_FILE, blob_id
+from portcheck.engine import check_register
+
+from .conftest import AS_OF, allocation, cli, commit_all, git, new_repo
+
+PLANTED = ["PC200", 1, 1, "planted by the test"]
+
+
+def checked(root: Path, cache: Path | None) -> list[tuple[str, int, int, str, str]]:
+    result = check_register(root, as_of=AS_OF, cache_dir=cache)
+    return [(f.path, f.line, f.column, f.code, f.message) for f in result.findings]
+
+
+def repo_with_cache(tmp_path: Path) -> tuple[Path, Path]:
+    root = new_repo(tmp_path / "repo", {"ports/a.yaml": allocation(port=8080)})
+    cache = root / ".portcheck-cache"
+    assert checked(root, cache) == []
+    return root, cache
+
+
+def rewrite(cache: Path, change: dict[str, object], *, seal: bool = True) -> None:
+    """Edit the stored JSON; ``seal`` recomputes the checksum line as portcheck writes it."""
+    body, _, digest = (cache / CACHE_FILE).read_bytes().rpartition(b"\n")
+    stored = json.loads(body)
+    stored.update(change)
+    new_body = json.dumps(stored, separators=(",", ":")).encode()
+    tail = hashlib.sha256(new_body).hexdigest().encode() if seal else digest
+    (cache / CACHE_FILE).write_bytes(new_body + b"\n" + tail)
+
+
+def plant(root: Path, cache: Path, *, seal: bool = True, **change: object) -> None:
+    blob = blob_id((root / "ports/a.yaml").read_bytes())
+    rewrite(cache, {"verdicts": {blob: ["bad", [PLANTED]]}, **change}, seal=seal)
+
+
+PLANTED_FINDING = [("ports/a.yaml", 1, 1, "PC200", "planted by the test")]
+
+
+def test_a_verdict_is_found_by_the_blob_id_of_a_tracked_file(tmp_path: Path) -> None:
+    root, cache = repo_with_cache(tmp_path)
+    assert (cache / ".gitignore").read_text() == "*\n"
+    assert git(root, "status", "--porcelain") == ""  # the cache ignores itself
+    plant(root, cache)
+    assert checked(root, cache) == PLANTED_FINDING
+    assert checked(root, None) == []  # without --cache-dir the file is read
+
+
+def test_a_modified_file_is_hashed_as_git_would(tmp_path: Path) -> None:
+    root, cache = repo_with_cache(tmp_path)
+    (root / "ports/a.yaml").write_text(allocation(port=8081), encoding="utf-8")
+    blob = git(root, "hash-object", "ports/a.yaml").strip()
+    assert blob_id((root / "ports/a.yaml").read_bytes()) == blob
+    plant(root, cache)
+    assert checked(root, cache) == PLANTED_FINDING
+
+
+def test_a_file_git_is_told_to_assume_unchanged_is_hashed(tmp_path: Path) -> None:
+    root, cache = repo_with_cache(tmp_path)  # holds "ok" for the committed blob
+    (root / "ports/a.yaml").write_text(allocation(port='"x"'), encoding="utf-8")
+    git(root, "update-index", "--assume-unchanged", "ports/a.yaml")
+    assert [row[3] for row in checked(root, cache)] == ["PC200"]
+
+
+def test_a_damaged_cache_is_absent(tmp_path: Path) -> None:
+    root, cache = repo_with_cache(tmp_path)
+    plant(root, cache, seal=False)  # changed without its checksum: tampered
+    assert checked(root, cache) == []
+
+
+def test_a_truncated_cache_is_absent(tmp_path: Path) -> None:
+    root, cache = repo_with_cache(tmp_path)
+    plant(root, cache)
+    data = (cache / CACHE_FILE).read_bytes()
+    (cache / CACHE_FILE).write_bytes(data[: len(data) // 2])
+    assert checked(root, cache) == []
+    (cache / CACHE_FILE).write_bytes(b"\xff\x00 not a cache")
+    assert checked(root, cache) == []
+
+
+def test_a_cache_of_another_version_or_policy_is_absent(tmp_path: Path) -> None:
+    root, cache = repo_with_cache(tmp_path)
+    stamp = json.loads((cache / CACHE_FILE).read_bytes().rpartition(b"\n")[0])["stamp"]
+    plant(root, cache, stamp=[stamp[0], "0.0.0-other", stamp[2]])
+    assert checked(root, cache) == []
+    plant(root, cache)
+    policy = root / "schema/policy.yaml"
+    policy.write_text(policy.read_text() + "# changed\n", encoding="utf-8")
+    assert checked(root, cache) == []
+
+
+def test_a_tracked_cache_is_never_read(tmp_path: Path) -> None:
+    root, cache = repo_with_cache(tmp_path)
+    plant(root, cache)
+    git(root, "add", "-f", ".portcheck-cache")
+    commit_all(root, "a pull request ships its own verdicts")
+    assert checked(root, cache) == []
+    before = (cache / CACHE_FILE).read_bytes()
+    checked(root, cache)
+    assert (cache / CACHE_FILE).read_bytes() == before  # nor rewritten
+
+
+def test_a_verdict_that_fails_the_model_is_judged_again(tmp_path: Path) -> None:
+    root, cache = repo_with_cache(tmp_path)
+    blob = blob_id((root / "ports/a.yaml").read_bytes())
+    rewrite(cache, {"verdicts": {blob: ["ok", {"port": "not a port"}]}})
+    assert checked(root, cache) == []
+
+
+def test_warm_runs_match_cold_runs_on_every_dirty_kind(tmp_path: Path) -> None:
+    generate(tmp_path, files=200, seed=9, dirty=28)
+    git(tmp_path, "init", "-q", "-b", "main")
+    commit_all(tmp_path, "register")
+    cold = checked(tmp_path, None)
+    cache = tmp_path / "cache"
+    assert checked(tmp_path, cache) == cold  # fills the cache
+    assert checked(tmp_path, cache) == cold  # reads it
+    assert len({row[3] for row in cold}) >= 13
+
+
+def test_the_cli_keeps_its_cache_under_the_root_by_default(tmp_path: Path) -> None:
+    root = new_repo(tmp_path / "repo", {"ports/a.yaml": allocation(port=8080)})
+    assert cli("check", "--root", str(root), "--as-of", AS_OF.isoformat())[0] == 0
+    assert (root / ".portcheck-cache" / CACHE_FILE).is_file()
+    other = tmp_path / "elsewhere"
+    code, _, _ = cli("check", "--root", str(root), "--cache-dir", str(other))
+    assert code == 0
+    assert (other / CACHE_FILE).is_file()
