@@ -20,6 +20,7 @@ from portcheck.load import (
     walk,
 )
 from portcheck.load.document import Document
+from portcheck.load.modeline import Modeline
 from portcheck.model import Allocation, Policy
 from portcheck.model.policy import load_policy, resolve_policy_dir
 from portcheck.model.validate import model_or_errors, validate_allocation
@@ -143,7 +144,8 @@ def _as_verdict(judged: Judged) -> Verdict | None:
         return None if stored is None else ("load", stored[1])
     if isinstance(judged, list):
         return finding_verdict(judged)
-    return "ok", judged[0].data
+    modeline = judged[0].modeline
+    return "ok", [judged[0].data, None if modeline is None else list(modeline)]
 
 
 def _recall(verdict: Verdict, relative: str) -> Judged | None:
@@ -151,15 +153,31 @@ def _recall(verdict: Verdict, relative: str) -> Judged | None:
     verdict does not hold up (a tampered cache is re-checked, not believed)."""
     kind, value = verdict
     if kind == "ok":
-        if not isinstance(value, dict):
+        if not (isinstance(value, list) and len(value) == 2 and isinstance(value[0], dict)):
+            return None
+        data, row = value
+        if not _is_modeline(row):
             return None
         # The model forbids unknown keys, so a key that is not a str fails it too.
-        allocation, _ = model_or_errors(Allocation, value)
-        return None if allocation is None else (Document(relative, value), allocation)
+        allocation, _ = model_or_errors(Allocation, data)
+        if allocation is None:
+            return None
+        modeline = None if row is None else Modeline(*row)
+        return Document(relative, data, modeline=modeline), allocation
     found = verdict_findings(relative, value)
     if found is None or (kind == "load" and len(found) != 1):
         return None
     return found[0] if kind == "load" else found
+
+
+def _is_modeline(row: object) -> bool:
+    """A stored modeline (PC104 needs it) is None or [line, column, target]."""
+    if row is None:
+        return True
+    if not (isinstance(row, list) and len(row) == 3):
+        return False
+    line, column, target = row
+    return type(line) is int and type(column) is int and isinstance(target, str)
 
 
 def _display(root: Path, path: Path) -> str:

@@ -139,3 +139,14 @@ def test_the_cli_keeps_its_cache_under_the_root_by_default(tmp_path: Path) -> No
     code, _, _ = cli("check", "--root", str(root), "--cache-dir", str(other))
     assert code == 0
     assert (other / CACHE_FILE).is_file()
+
+
+def test_a_recalled_file_keeps_its_modeline(tmp_path: Path) -> None:
+    """PC104 looks at the modeline: a verdict without it would hide the finding."""
+    moved = "# yaml-language-server: $schema=../schema/allocation.schema.json\n"
+    root = new_repo(tmp_path / "repo", {"ports/team/a.yaml": moved + allocation(port=8080)})
+    cache = root / ".portcheck-cache"
+    cold = checked(root, None)
+    assert [row[:4] for row in cold] == [("ports/team/a.yaml", 1, 33, "PC104")]
+    assert checked(root, cache) == cold  # fills the cache
+    assert checked(root, cache) == cold  # reads it
