@@ -20,6 +20,7 @@ from portcheck.load import parse_document, read_allocation
 from portcheck.load.document import Document
 from portcheck.load.modeline import Modeline
 from portcheck.model import Allocation
+from portcheck.model.consistency import consistency_problems
 from portcheck.model.validate import model_or_errors, validate_allocation
 
 Judged = Finding | list[Finding] | tuple[Document, Allocation]
@@ -98,7 +99,7 @@ def _in_pool(root: Path, paths: Sequence[str], workers: int) -> Iterator[Judged]
         results = pool.map(_verdicts, [root] * len(chunks), chunks)
         for chunk, verdicts in zip(chunks, results, strict=True):
             for relative, verdict in zip(chunk, verdicts, strict=True):
-                recalled = None if verdict is None else recall(verdict, relative)
+                recalled = None if verdict is None else recall(verdict, relative, checked=True)
                 if recalled is None:
                     recalled = judge(read_allocation(root, relative), relative)
                 yield recalled
@@ -128,15 +129,21 @@ def as_verdict(judged: Judged) -> Verdict | None:
     return "ok", [judged[0].data, None if modeline is None else list(modeline)]
 
 
-def recall(verdict: Verdict, relative: str) -> Judged | None:
+def recall(verdict: Verdict, relative: str, *, checked: bool = False) -> Judged | None:
     """What a stored verdict says about the file at ``relative``; None when the
-    verdict does not hold up (a tampered cache is re-checked, not believed)."""
+    verdict does not hold up (a tampered cache is re-checked, not believed).
+
+    Data said to be valid must pass the model and the rules the model cannot
+    express (no nulls, consistent dates and status), unless ``checked``: a worker of
+    this run has just judged it."""
     kind, value = verdict
     if kind == "ok":
         if not (isinstance(value, list) and len(value) == 2 and isinstance(value[0], dict)):
             return None
         data, row = value
         if not _is_modeline(row):
+            return None
+        if not checked and (None in data.values() or any(consistency_problems(data))):
             return None
         # The model forbids unknown keys, so a key that is not a str fails it too.
         allocation, _ = model_or_errors(Allocation, data)
