@@ -79,12 +79,20 @@ def _judge_many(root: Path, paths: Sequence[str]) -> Iterator[Judged]:
 
 def _pooled(root: Path, paths: Sequence[str], workers: int) -> Iterator[Judged]:
     import gc
+    from concurrent.futures.process import BrokenProcessPool
 
     # Forked workers share this process's memory until they write to it; the cyclic
     # collector writes to every object it scans, so it must not scan the inherited ones.
     gc.freeze()
+    done = 0
     try:
-        yield from _in_pool(root, paths, workers)
+        for judged in _in_pool(root, paths, workers):
+            done += 1
+            yield judged
+    except (OSError, BrokenProcessPool):
+        # A host that cannot start processes (no semaphores, a process limit) or a
+        # worker killed by the OS: the rest is judged here, as on a small register.
+        yield from (judge(read_allocation(root, relative), relative) for relative in paths[done:])
     finally:
         gc.unfreeze()
 

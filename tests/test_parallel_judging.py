@@ -8,6 +8,7 @@ chunk by chunk, with two workers whatever the machine has.
 
 from __future__ import annotations
 
+import concurrent.futures
 import random
 from pathlib import Path
 
@@ -121,3 +122,21 @@ def test_the_cli_prints_the_same_report_from_a_pool(
     assert alone[0] == 1
     saved = [(tmp_path / folder / CACHE_FILE).read_bytes() for folder in ("alone", "pooled")]
     assert saved[0] == saved[1]
+
+
+class NoProcesses:
+    """What ProcessPoolExecutor does on a host without semaphores: refuse to start."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        raise OSError(38, "Function not implemented")
+
+
+def test_a_host_without_processes_is_judged_in_this_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    generate(tmp_path, files=60, seed=4, dirty=14)
+    alone = check_register(tmp_path, as_of=AS_OF)
+    pool_everything(monkeypatch)
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", NoProcesses)
+    assert shown(check_register(tmp_path, as_of=AS_OF).findings) == shown(alone.findings)
+    assert alone.findings
