@@ -26,10 +26,10 @@ from portcheck import __version__
 from portcheck.finding import Finding, Location
 from portcheck.rules import BY_CODE
 
-FORMAT = "portcheck-check-cache/1"
+FORMAT = "portcheck-check-cache/2"
 CACHE_FILE = "check.json"
-#: A file's verdict: ("ok", data), ("bad", schema findings) or ("load", its PC10x
-#: finding), findings without their path.
+#: A file's verdict: ("ok", [data, modeline or None]), ("bad", schema findings) or
+#: ("load", its PC10x finding), findings without their path.
 Verdict = tuple[str, object]
 
 

@@ -7,22 +7,15 @@ import datetime as dt
 import functools
 from pathlib import Path
 
-from portcheck.cache import CheckCache, Verdict, blob_id, finding_verdict, verdict_findings
+from portcheck.cache import CheckCache
 from portcheck.codeowners import Codeowners, load_codeowners
 from portcheck.errors import UsageError
 from portcheck.finding import Finding
-from portcheck.load import (
-    REGISTER,
-    allocation_id,
-    load_file,
-    parse_document,
-    read_allocation,
-    walk,
-)
+from portcheck.judge import judged_all
+from portcheck.load import REGISTER, allocation_id, load_file, walk
 from portcheck.load.document import Document
 from portcheck.model import Allocation, Policy
 from portcheck.model.policy import load_policy, resolve_policy_dir
-from portcheck.model.validate import model_or_errors, validate_allocation
 
 
 @dataclasses.dataclass(frozen=True)
@@ -72,6 +65,7 @@ def build_register(
     entries: list[Entry] = []
     ids: dict[str, list[str]] = {}
     failed: set[str] = set()
+    named: list[tuple[str, str]] = []  # (path, id) of the files to judge, in walk order
     for relative, problem in walk(root):
         if problem is not None:
             findings.append(problem)
@@ -80,7 +74,9 @@ def build_register(
         ident = allocation_id(relative.rpartition("/")[2])
         assert ident is not None  # walk() reports every file name that is not an id
         ids.setdefault(ident, []).append(relative)
-        loaded = _judged(root, relative, cache)
+        named.append((relative, ident))
+    outcomes = judged_all(root, [relative for relative, _ in named], cache)
+    for (relative, ident), loaded in zip(named, outcomes, strict=True):
         if isinstance(loaded, Finding):
             findings.append(loaded)
             failed.add(relative)
@@ -101,65 +97,6 @@ def build_register(
         codeowners=load_codeowners(root),
     )
     return register, findings
-
-
-#: One file's schema-stage outcome: the loading finding (PC100-PC103), the schema
-#: findings, or the document and its allocation.
-Judged = Finding | list[Finding] | tuple[Document, Allocation]
-
-
-def _judged(root: Path, relative: str, cache: CheckCache | None) -> Judged:
-    if cache is None:
-        return _judge(read_allocation(root, relative), relative)
-    blob, data = cache.known_blob(relative), None
-    if blob is None:
-        data = read_allocation(root, relative)
-        if isinstance(data, Finding):
-            return data  # unreadable or too large: not worth a verdict
-        blob = blob_id(data)
-    verdict = cache.verdict(blob)
-    recalled = None if verdict is None else _recall(verdict, relative)
-    if recalled is not None and verdict is not None:
-        cache.keep(blob, verdict)
-        return recalled
-    judged = _judge(read_allocation(root, relative) if data is None else data, relative)
-    kept = _as_verdict(judged)
-    if kept is not None:
-        cache.keep(blob, kept)
-    return judged
-
-
-def _judge(data: bytes | Finding, relative: str) -> Judged:
-    loaded = data if isinstance(data, Finding) else parse_document(data, relative)
-    if isinstance(loaded, Finding):
-        return loaded
-    validated = validate_allocation(loaded)
-    return validated if isinstance(validated, list) else (loaded, validated)
-
-
-def _as_verdict(judged: Judged) -> Verdict | None:
-    if isinstance(judged, Finding):
-        stored = finding_verdict([judged])
-        return None if stored is None else ("load", stored[1])
-    if isinstance(judged, list):
-        return finding_verdict(judged)
-    return "ok", judged[0].data
-
-
-def _recall(verdict: Verdict, relative: str) -> Judged | None:
-    """What a stored verdict says about the file at ``relative``; None when the
-    verdict does not hold up (a tampered cache is re-checked, not believed)."""
-    kind, value = verdict
-    if kind == "ok":
-        if not isinstance(value, dict):
-            return None
-        # The model forbids unknown keys, so a key that is not a str fails it too.
-        allocation, _ = model_or_errors(Allocation, value)
-        return None if allocation is None else (Document(relative, value), allocation)
-    found = verdict_findings(relative, value)
-    if found is None or (kind == "load" and len(found) != 1):
-        return None
-    return found[0] if kind == "load" else found
 
 
 def _display(root: Path, path: Path) -> str:

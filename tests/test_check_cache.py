@@ -13,7 +13,8 @@ from pathlib import Path
 
 from benchmarks.generate import generate
 from portcheck.cache import CACHE_FILE, blob_id
-from portcheck.engine import check_register
+from portcheck.engine import check_cache, check_register
+from portcheck.register import build_register, read_policy
 
 from .conftest import AS_OF, allocation, cli, commit_all, git, new_repo
 
@@ -139,3 +140,32 @@ def test_the_cli_keeps_its_cache_under_the_root_by_default(tmp_path: Path) -> No
     code, _, _ = cli("check", "--root", str(root), "--cache-dir", str(other))
     assert code == 0
     assert (other / CACHE_FILE).is_file()
+
+
+def test_a_recalled_file_keeps_its_modeline(tmp_path: Path) -> None:
+    """PC104 looks at the modeline: a verdict without it would hide the finding."""
+    moved = "# yaml-language-server: $schema=../schema/allocation.schema.json\n"
+    root = new_repo(tmp_path / "repo", {"ports/team/a.yaml": moved + allocation(port=8080)})
+    cache = root / ".portcheck-cache"
+    cold = checked(root, None)
+    assert [row[:4] for row in cold] == [("ports/team/a.yaml", 1, 33, "PC104")]
+    assert checked(root, cache) == cold  # fills the cache
+    assert checked(root, cache) == cold  # reads it
+
+
+def test_a_verdict_the_model_accepts_but_the_schema_stage_refuses_is_judged_again(
+    tmp_path: Path,
+) -> None:
+    """The model leaves `retired_on` against `status` and nulls to the schema stage's
+    other rules; a stored verdict must pass those too."""
+    root, cache = repo_with_cache(tmp_path)
+    blob = blob_id((root / "ports/a.yaml").read_bytes())
+    data = json.loads((cache / CACHE_FILE).read_bytes().rpartition(b"\n")[0])["verdicts"][blob]
+    for change in ({"status": "retired"}, {"contact": None}):
+        rewrite(cache, {"verdicts": {blob: ["ok", [{**data[1][0], **change}, None]]}})
+        register, _ = build_register(
+            root, read_policy(root, None), AS_OF, check_cache(root, None, cache)
+        )
+        assert [(e.allocation.status, e.allocation.contact) for e in register.entries] == [
+            ("active", None)
+        ]

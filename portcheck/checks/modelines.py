@@ -17,9 +17,16 @@ RULES: tuple[Rule, ...] = (MODELINE_UNRESOLVED,)
 
 
 def check(register: Register) -> Iterator[Finding]:
+    # The files of one folder share their modeline: resolve each (folder, target) once.
+    resolved: dict[tuple[str, str], bool] = {}
     for entry in register.entries:
         modeline = entry.document.modeline
-        if modeline is None or resolves(entry.path, modeline.target):
+        if modeline is None:
+            continue
+        key = (entry.path.rpartition("/")[0], modeline.target)
+        if key not in resolved:
+            resolved[key] = resolves(entry.path, modeline.target)
+        if resolved[key]:
             continue
         yield MODELINE_UNRESOLVED.finding(
             Location(entry.path, modeline.line, modeline.column),

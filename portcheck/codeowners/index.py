@@ -35,6 +35,10 @@ class WildcardIndex:
         self._always: list[int] = []
         for index, text in patterns:
             self._file(index, text)
+        # The longest key of each dict bounds the prefixes and suffixes worth probing:
+        # a register of plain folder rules has none, so a path costs no probe at all.
+        self._anchored_max = max(map(len, self._anchored), default=0)
+        self._affix_max = max(map(len, [*self._prefix, *self._suffix]), default=0)
 
     def _file(self, index: int, text: str) -> None:
         parts = segments(text)
@@ -53,13 +57,15 @@ class WildcardIndex:
         """The indexes of every rule that may match ``path``, newest first (lazily: the
         caller stops at the first that matches)."""
         found: list[int] = []
-        for end in range(1, len(path) + 1):
+        for end in range(1, min(len(path), self._anchored_max) + 1):
             found += self._anchored.get(path[:end], ())
-        for part in path.split("/"):
+        for part in path.split("/") if self._segment or self._affix_max else ():
             found += self._segment.get(part, ())
-            for cut in range(1, len(part) + 1):
+            for cut in range(1, min(len(part), self._affix_max) + 1):
                 found += self._prefix.get(part[:cut], ())
                 found += self._suffix.get(part[-cut:], ())
+        if not found:
+            return reversed(self._always)
         return heapq.merge(sorted(set(found), reverse=True), reversed(self._always), reverse=True)
 
 

@@ -1,0 +1,142 @@
+"""A large register is judged by a pool of worker processes: the same findings,
+positions and documents as judging every file in this process.
+
+The pool starts from ``judge.PARALLEL_FROM`` files; these tests lower that
+threshold and the chunk size so a small register takes the pooled path,
+chunk by chunk, with two workers whatever the machine has.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import random
+from pathlib import Path
+
+import pytest
+
+from benchmarks.generate import generate
+from portcheck import judge
+from portcheck.cache import CACHE_FILE
+from portcheck.engine import check_register
+from portcheck.finding import Finding
+
+from .conftest import AS_OF, allocation, cli, require_corpus
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def pool_everything(monkeypatch: pytest.MonkeyPatch) -> None:
+    """From here on, every register is judged in a pool of two, 16 files a task."""
+    monkeypatch.setattr(judge, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(judge, "CHUNK", 16)
+    monkeypatch.setattr(judge, "WORKERS", 2)
+
+
+def shown(findings: list[Finding]) -> list[tuple[object, ...]]:
+    return [(f.path, f.line, f.column, f.code, f.message, f.related) for f in findings]
+
+
+def outcome(judged: judge.Judged) -> object:
+    """A comparable form of one file's outcome."""
+    if isinstance(judged, Finding):
+        return shown([judged])
+    if isinstance(judged, list):
+        return shown(judged)
+    document, allocation_model = judged
+    return document.data, document.modeline, allocation_model.model_dump()
+
+
+def judged_both_ways(root: Path, paths: list[str], monkeypatch: pytest.MonkeyPatch) -> list[object]:
+    alone = [outcome(judged) for judged in judge.judged_all(root, paths, None)]
+    pool_everything(monkeypatch)
+    pooled = [outcome(judged) for judged in judge.judged_all(root, paths, None)]
+    assert pooled == alone
+    return alone
+
+
+def test_a_pooled_check_matches_on_every_dirty_kind(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    generate(tmp_path, files=300, seed=5, dirty=28)  # every dirty kind twice
+    moved = "# yaml-language-server: $schema=../schema/allocation.schema.json\n"
+    (tmp_path / "ports/lab/moved.yaml").parent.mkdir(exist_ok=True)
+    (tmp_path / "ports/lab/moved.yaml").write_text(moved + allocation(port=1030) + "\n")
+    alone = check_register(tmp_path, as_of=AS_OF)
+    pool_everything(monkeypatch)
+    pooled = check_register(tmp_path, as_of=AS_OF)
+    assert shown(pooled.findings) == shown(alone.findings)
+    assert len({finding.code for finding in alone.findings}) >= 14  # PC104 among them
+
+
+def copied(corpus: list[bytes], root: Path) -> list[str]:
+    """Each text as an allocation file of a register under ``root``."""
+    paths = []
+    for number, data in enumerate(corpus):
+        relative = f"ports/t/f-{number}.yaml"
+        (root / relative).parent.mkdir(parents=True, exist_ok=True)
+        (root / relative).write_bytes(data)
+        paths.append(relative)
+    return paths
+
+
+@pytest.mark.parametrize(
+    "corpus", ["hostile/files", "yaml-test-suite/valid", "yaml-test-suite/error"]
+)
+def test_a_pool_judges_a_corpus_as_this_process_does(
+    corpus: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    name, _, inside = corpus.partition("/")
+    folder = require_corpus(name) / inside
+    texts = [path.read_bytes() for path in sorted(folder.rglob("*.yaml"))]
+    assert texts
+    outcomes = judged_both_ways(tmp_path, copied(texts, tmp_path), monkeypatch)
+    assert len(outcomes) == len(texts)
+
+
+def test_a_pool_judges_random_mutants_as_this_process_does(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rng = random.Random(12)
+    originals = [path.read_bytes() for path in sorted((REPO / "ports").rglob("*.yaml"))]
+    pieces = [b" ", b"\n", b":", b"- ", b"#", b"'", b'"', b"[", b"]", b",", b"\t", b"0"]
+    texts = []
+    for _ in range(2000):
+        data = bytearray(rng.choice(originals))
+        for _ in range(rng.randint(1, 4)):
+            at = rng.randrange(len(data))
+            data[at : at + rng.randint(0, 3)] = rng.choice(pieces)
+        texts.append(bytes(data))
+    outcomes = judged_both_ways(tmp_path, copied(texts, tmp_path), monkeypatch)
+    assert sum(isinstance(row, tuple) for row in outcomes) > 300  # documents among them
+
+
+def test_the_cli_prints_the_same_report_from_a_pool(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    generate(tmp_path, files=100, seed=3, dirty=14)
+    args = ("check", "--root", str(tmp_path), "--as-of", AS_OF.isoformat(), "--format", "json")
+    alone = cli(*args, "--cache-dir", str(tmp_path / "alone"))
+    pool_everything(monkeypatch)
+    # A cache of its own: the pool's verdicts are saved as this process's are.
+    assert cli(*args, "--cache-dir", str(tmp_path / "pooled")) == alone
+    assert alone[0] == 1
+    saved = [(tmp_path / folder / CACHE_FILE).read_bytes() for folder in ("alone", "pooled")]
+    assert saved[0] == saved[1]
+
+
+class NoProcesses:
+    """What ProcessPoolExecutor does on a host without semaphores: refuse to start."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        raise OSError(38, "Function not implemented")
+
+
+def test_a_host_without_processes_is_judged_in_this_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    generate(tmp_path, files=60, seed=4, dirty=14)
+    alone = check_register(tmp_path, as_of=AS_OF)
+    pool_everything(monkeypatch)
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", NoProcesses)
+    assert shown(check_register(tmp_path, as_of=AS_OF).findings) == shown(alone.findings)
+    assert alone.findings
