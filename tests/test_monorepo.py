@@ -118,3 +118,13 @@ def test_staged_in_a_monorepo_reports_from_the_top_level(tmp_path: Path) -> None
         "infra/portreg/ports/a.yaml",
         "infra/portreg/ports/b.yaml",
     ]
+
+
+def test_codeowners_who_answers_from_the_top_level(tmp_path: Path) -> None:
+    top = monorepo(tmp_path)
+    code, out, _ = cli("codeowners", "--root", str(top / SUB), "--who", "ports/a.yaml")
+    assert (code, out) == (
+        0,
+        "infra/portreg/ports/a.yaml: @acme/team "
+        "(.github/CODEOWNERS:2: /infra/portreg/ports/ @acme/team)\n",
+    )

@@ -159,6 +159,14 @@ def test_the_recorded_request_becomes_a_pull_request_and_a_comment(runner: Runne
     ]
 
 
+def test_a_service_whose_id_exists_gets_the_next_free_id(runner: Runner) -> None:
+    """The form has no id field, so a taken id is not a dead end: api -> api-2."""
+    runner.run_job(with_answer("Service", "api"))
+    assert runner.comment().startswith("Port **1025** is yours")
+    assert "The allocation is `ports/api-2.yaml`" in runner.comment()
+    assert "service: api\n" in git(runner.root, "show", "claim/api-2:ports/api-2.yaml")
+
+
 def test_a_taken_port_is_refused_with_the_nearest_free_one(runner: Runner) -> None:
     runner.run_job(with_answer("Wished port", "1024"))
     assert runner.comment() == (

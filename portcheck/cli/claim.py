@@ -143,6 +143,7 @@ def claim(
     from portcheck.actions import claim as claiming
     from portcheck.actions.free import Want
     from portcheck.actions.lock import register_lock
+    from portcheck.actions.placement import free_id
 
     if issue_form is not None:
         if service or protocol or owner or description or scope or port or contact or expires:
@@ -164,6 +165,9 @@ def claim(
     # Read, decide and write under the register's lock (README, Taking turns).
     with register_lock(resolve_root(root), sweep=not dry_run):
         register = _register(root, policy, as_of)
+        if issue_form is not None and ident is None and service in register.ids:
+            # The form has no id field to change: take the next free one (search-api-2).
+            ident = free_id(register, service)
         want = Want(tuple(protocol), tuple(scope or ("global",)))
         request = claiming.ClaimRequest(
             ident or service, service, want, owner, description, port, size,

@@ -158,7 +158,11 @@ def _who(root: Path, paths: Sequence[str]) -> None:
     elif codeowners.unread:
         why = codeowners.problems[0].message
         print(f"portcheck: {source}: {why}: GitHub reads no rule from it", file=sys.stderr)
-    for path in [repo_path(root, raw) for raw in paths]:
+    # In a larger repository the register's paths are matched, and shown, from the git
+    # top level, where GitHub reads CODEOWNERS (README, Monorepos).
+    top = codeowners.prefix
+    source = posixpath.normpath(top + source) if source is not None and top else source
+    for path in [top + repo_path(root, raw) for raw in paths]:
         decided = codeowners.ruleset.owners_of(path)
         shown = escape_controls(path)
         if decided is None:
