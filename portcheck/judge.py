@@ -20,7 +20,7 @@ from portcheck.load import parse_document, read_allocation
 from portcheck.load.document import Document
 from portcheck.load.modeline import Modeline
 from portcheck.model import Allocation
-from portcheck.model.consistency import consistency_problems
+from portcheck.model.consistency import consistent
 from portcheck.model.validate import model_or_errors, validate_allocation
 
 Judged = Finding | list[Finding] | tuple[Document, Allocation]
@@ -151,7 +151,7 @@ def recall(verdict: Verdict, relative: str, *, checked: bool = False) -> Judged 
         data, row = value
         if not _is_modeline(row):
             return None
-        if not checked and (None in data.values() or any(consistency_problems(data))):
+        if not checked and (None in data.values() or not consistent(data)):
             return None
         # The model forbids unknown keys, so a key that is not a str fails it too.
         allocation, _ = model_or_errors(Allocation, data)

@@ -28,6 +28,39 @@ def consistency_problems(data: dict[str, object]) -> Iterator[Problem]:
             yield from _repeats(value, (key,))
 
 
+def consistent(data: dict[str, object]) -> bool:
+    """True when consistency_problems(data) has nothing to say: the same rules as one
+    pass of plain comparisons for the common case (a recalled cache verdict asks this of
+    every file), and the generators themselves whenever a rule might fire."""
+    return _plainly_consistent(data) or not any(consistency_problems(data))
+
+
+def _plainly_consistent(data: dict[str, object]) -> bool:
+    """True only when no PC200 rule can fire; False means "ask the generators"."""
+    port = data.get("port")
+    if type(port) is str:
+        bounds = range_bounds(port)
+        if bounds is not None and not PORT_MIN <= bounds[0] < bounds[1] <= PORT_MAX:
+            return False
+    status = data.get("status", "active")
+    if ("retired_on" in data) != (status == "retired"):
+        return False
+    if status == "reserved" and "expires" not in data:
+        return False
+    allocated = data.get("allocated")
+    for field in DATED:
+        when = data.get(field)
+        # YYYY-MM-DD strings sort as their dates do: only an earlier one needs parsing.
+        if type(when) is str and type(allocated) is str and when < allocated:
+            return False
+    return all(_distinct_strings(value) for value in data.values() if type(value) is list)
+
+
+def _distinct_strings(items: list[object]) -> bool:
+    """A list no _repeats can object to: strings, none twice (else: ask _repeats)."""
+    return all(type(item) is str for item in items) and len(set(items)) == len(items)
+
+
 def range_bounds(value: object) -> tuple[int, int] | None:
     if not isinstance(value, str) or not _RANGE.fullmatch(value):
         return None
