@@ -307,3 +307,23 @@ def require_npm_tool(variable: str, package: str) -> Path:
     if IN_CI:
         pytest.fail(message)
     pytest.skip(message)
+
+
+def mutants(seed: int, count: int) -> list[bytes]:
+    """``count`` mutants of the example register's files: bytes dropped, repeated or
+    replaced by YAML's indicators, spaces and line breaks (the same ``seed``, the same
+    mutants)."""
+    import random
+
+    rng = random.Random(seed)
+    repo = Path(__file__).resolve().parents[1]
+    originals = [path.read_bytes() for path in sorted((repo / "ports").rglob("*.yaml"))]
+    pieces = [b" ", b"\n", b":", b"- ", b"#", b"'", b'"', b"[", b"]", b",", b"\t", b"0"]
+    texts = []
+    for _ in range(count):
+        data = bytearray(rng.choice(originals))
+        for _ in range(rng.randint(1, 4)):
+            at = rng.randrange(len(data))
+            data[at : at + rng.randint(0, 3)] = rng.choice(pieces)
+        texts.append(bytes(data))
+    return texts

@@ -9,7 +9,6 @@ tests hold the recovered positions to the ones the first read produced.
 from __future__ import annotations
 
 import functools
-import random
 from collections.abc import Callable
 from pathlib import Path
 
@@ -19,7 +18,7 @@ from benchmarks.generate import generate
 from portcheck.load import load_file, parse_document, walk
 from portcheck.load.document import Document
 
-from .conftest import allocation, located, require_corpus, run, write_register
+from .conftest import allocation, located, mutants, require_corpus, run, write_register
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -73,16 +72,7 @@ def test_every_position_of_a_corpus_is_recovered(corpus: str, least: int) -> Non
 def test_every_position_of_random_mutants_is_recovered() -> None:
     """Thousands of mutants of the example register's files: bytes dropped,
     repeated or replaced by YAML's indicators, spaces and line breaks."""
-    rng = random.Random(11)
-    originals = [path.read_bytes() for path in sorted((REPO / "ports").rglob("*.yaml"))]
-    pieces = [b" ", b"\n", b":", b"- ", b"#", b"'", b'"', b"[", b"]", b",", b"\t", b"0"]
-    texts = []
-    for number in range(2000):
-        data = bytearray(rng.choice(originals))
-        for _ in range(rng.randint(1, 4)):
-            at = rng.randrange(len(data))
-            data[at : at + rng.randint(0, 3)] = rng.choice(pieces)
-        texts.append((f"mutant-{number}.yaml", bytes(data)))
+    texts = [(f"mutant-{n}.yaml", text) for n, text in enumerate(mutants(11, 2000))]
     assert recovered_count(texts) > 600
 
 

@@ -9,7 +9,6 @@ chunk by chunk, with two workers whatever the machine has.
 from __future__ import annotations
 
 import concurrent.futures
-import random
 from pathlib import Path
 
 import pytest
@@ -20,7 +19,7 @@ from portcheck.cache import CACHE_FILE
 from portcheck.engine import check_register
 from portcheck.finding import Finding
 
-from .conftest import AS_OF, allocation, cli, require_corpus
+from .conftest import AS_OF, allocation, cli, mutants, require_corpus
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -96,16 +95,7 @@ def test_a_pool_judges_a_corpus_as_this_process_does(
 def test_a_pool_judges_random_mutants_as_this_process_does(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    rng = random.Random(12)
-    originals = [path.read_bytes() for path in sorted((REPO / "ports").rglob("*.yaml"))]
-    pieces = [b" ", b"\n", b":", b"- ", b"#", b"'", b'"', b"[", b"]", b",", b"\t", b"0"]
-    texts = []
-    for _ in range(2000):
-        data = bytearray(rng.choice(originals))
-        for _ in range(rng.randint(1, 4)):
-            at = rng.randrange(len(data))
-            data[at : at + rng.randint(0, 3)] = rng.choice(pieces)
-        texts.append(bytes(data))
+    texts = mutants(12, 2000)
     outcomes = judged_both_ways(tmp_path, copied(texts, tmp_path), monkeypatch)
     assert sum(isinstance(row, tuple) for row in outcomes) > 300  # documents among them
 

@@ -9,13 +9,12 @@ from collections.abc import Sequence
 
 from portcheck.finding import escape_controls
 from portcheck.register import Entry
+from portcheck.report.export import spreadsheet_safe
 
 COLUMNS = (
     "id", "path", "service", "port", "protocol", "scope", "owner", "status", "allocated",
     "review_by", "expires", "retired_on", "contact", "description", "depends_on", "links",
 )  # fmt: skip
-# A cell starting with one of these is a formula to a spreadsheet (CSV injection).
-_FORMULA = ("=", "+", "-", "@", "\t", "\r")
 
 
 def record(entry: Entry) -> dict[str, object]:
@@ -42,9 +41,7 @@ def _cell(key: str, value: object) -> str:
         return ""
     text = " ".join(map(str, value)) if isinstance(value, list) else str(value)
     # owner is always @user or @org/team (schema): quoting it would only spoil the data.
-    if key != "owner" and text.startswith(_FORMULA):
-        return "'" + text
-    return text
+    return text if key == "owner" else spreadsheet_safe(text)
 
 
 def as_text(entries: Sequence[Entry]) -> str:

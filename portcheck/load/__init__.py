@@ -198,8 +198,7 @@ def _break_like(found: re.Match[str]) -> str:
 
 
 def _text_location(text: str, offset: int, path: str) -> Location:
-    line_start = text.rfind("\n", 0, offset) + 1
-    return Location(path, text.count("\n", 0, offset) + 1, offset - line_start + 1)
+    return Location(path, *line_column(text, offset))
 
 
 def _byte_location(data: bytes, offset: int, path: str) -> Location:

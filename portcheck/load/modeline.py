@@ -11,6 +11,8 @@ import posixpath
 import re
 from typing import NamedTuple
 
+from portcheck.finding import line_column
+
 MARKER = "yaml-language-server"
 SCHEMA = "schema/allocation.schema.json"
 _MODELINE = re.compile(r"^[ \t]*#[ \t]*yaml-language-server:[ \t]*\$schema=([^ \t\r\n]*)", re.M)
@@ -28,9 +30,7 @@ def find_modeline(text: str) -> Modeline | None:
     found = _MODELINE.search(text)
     if found is None:
         return None
-    line = text.count("\n", 0, found.start()) + 1
-    column = found.start(1) - (text.rfind("\n", 0, found.start(1)) + 1) + 1
-    return Modeline(line, column, found.group(1))
+    return Modeline(*line_column(text, found.start(1)), found.group(1))
 
 
 def resolves(path: str, target: str) -> bool:

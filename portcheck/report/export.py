@@ -78,7 +78,7 @@ def export_csv(register: Register) -> str:
     for entry in ordered(register):
         a = entry.allocation
         for protocol in a.protocols:
-            text = [_neutral(a.description), a.owner, _neutral(a.contact or "")]
+            text = [spreadsheet_safe(a.description), a.owner, spreadsheet_safe(a.contact or "")]
             row = [a.service, str(a.span), protocol, *text, a.allocated.isoformat()]
             writer.writerow([*row, "", "", "", "", f"portcheck id {entry.id}"])
     return out.getvalue()
@@ -106,6 +106,10 @@ def export_markdown(register: Register) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _neutral(cell: str) -> str:
-    """Free text a spreadsheet will not run as a formula (OWASP "CSV injection")."""
-    return "'" + cell if cell[:1] in ("=", "+", "-", "@") else cell
+#: A cell starting with one of these is a formula to a spreadsheet (OWASP "CSV injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(cell: str) -> str:
+    """Free text a spreadsheet will not run as a formula."""
+    return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
