@@ -1,15 +1,17 @@
-"""The check cache: each allocation file's schema-stage verdict, keyed by git blob id.
+"""The check cache: each allocation file's schema-stage verdict, by path and git blob id.
 
 A pull request touches a few files of a register of thousands; every other
-file's verdict (its data, or its findings) is what the last run found for the
-same bytes. Keys are git blob ids (one `git ls-files -s` call gives them for
-every tracked, unmodified file; other files are hashed as `git hash-object`
-would). The cache is one JSON file under `--cache-dir` (README.md, "check"),
-closed by a SHA-256 of its body and versioned by portcheck's version plus the
-policy and schema contents. It is an input like any other: a damaged,
-truncated or foreign cache is treated as absent, and a cache folder holding
-any git-tracked file is never read nor written (a pull request must not ship
-its own verdicts).
+file's verdict (its facts, or its findings) is what the last run found for the
+same bytes at the same path. Blob ids come from one `git ls-files -s` call for
+every tracked, unmodified file, started in the background while the register
+is walked; other files are hashed as `git hash-object` would. The cache is one
+JSON file under `--cache-dir` (README.md, "check"): the facts of the accepted
+files as columns (model.facts), the findings of the others, closed by a
+SHA-256 of its body and versioned by portcheck's version plus the policy and
+schema contents. It is an input like any other: a damaged, truncated, foreign
+or tampered cache is treated as absent, and a cache folder holding any
+git-tracked file is never read nor written (a pull request must not ship its
+own verdicts).
 """
 
 from __future__ import annotations
@@ -21,15 +23,17 @@ import subprocess
 import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import TypeGuard, cast
 
 from portcheck import __version__
 from portcheck.finding import Finding, Location
+from portcheck.model.facts import FactReader, Facts, columns
 from portcheck.rules import BY_CODE
 
-FORMAT = "portcheck-check-cache/2"
+FORMAT = "portcheck-check-cache/3"
 CACHE_FILE = "check.json"
-#: A file's verdict: ("ok", [data, modeline or None]), ("bad", schema findings) or
-#: ("load", its PC10x finding), findings without their path.
+#: A file's verdict: ("ok", its Facts), ("bad", schema findings) or ("load", its
+#: PC10x finding), findings as rows without their path.
 Verdict = tuple[str, object]
 
 
@@ -45,21 +49,28 @@ class CheckCache:
         self.folder = folder
         self.stamp = [FORMAT, __version__, hashlib.sha256(inputs).hexdigest()]
         self.usable = not _tracked(root, folder)
-        self.blobs = _index_blobs(root) if self.usable else {}
+        self._index = _IndexBlobs(root) if self.usable else None
         self.old = _read(folder / CACHE_FILE, self.stamp) if self.usable else {}
-        self.new: dict[str, Verdict] = {}
+        self.new: dict[str, tuple[str, Verdict]] = {}
         self.fresh = False  # a verdict not read from the cache was kept
 
     def known_blob(self, relative: str) -> str | None:
         """The blob id git's index holds for an unmodified tracked file, else None."""
-        return self.blobs.get(relative)
+        return None if self._index is None else self._index.blobs().get(relative)
 
-    def verdict(self, blob: str) -> Verdict | None:
-        return self.old.get(blob)
+    def verdict(self, relative: str, blob: str) -> Verdict | None:
+        """The stored verdict on the file at ``relative`` when it held the same bytes."""
+        stored = self.old.get(relative)
+        return stored[1] if stored is not None and stored[0] == blob else None
 
-    def keep(self, blob: str, verdict: Verdict) -> None:
-        self.new[blob] = verdict
-        self.fresh = self.fresh or self.old.get(blob) is not verdict
+    def keep(self, relative: str, blob: str, verdict: Verdict) -> None:
+        stored = self.old.get(relative)
+        self.new[relative] = (blob, verdict)
+        self.fresh = self.fresh or stored is None or stored[1] is not verdict
+
+    def close(self) -> None:
+        if self._index is not None:
+            self._index.close()
 
     def save(self) -> None:
         """Write this run's verdicts atomically; a failure to write only costs speed."""
@@ -75,13 +86,21 @@ class CheckCache:
             return
 
 
-def _encoded(stamp: list[str], verdicts: dict[str, Verdict]) -> Iterator[str]:
-    """The cache's JSON in pieces of a thousand verdicts: json.dumps's C encoder
-    per piece (iterencode is pure Python), without one string of it all."""
-    yield '{"stamp":' + json.dumps(stamp) + ',"verdicts":{'
-    blobs = list(verdicts)
-    for start in range(0, len(blobs), 1000):
-        piece = {blob: verdicts[blob] for blob in blobs[start : start + 1000]}
+def _encoded(stamp: list[str], verdicts: dict[str, tuple[str, Verdict]]) -> Iterator[str]:
+    """The cache's JSON in pieces, a column or a thousand findings at a time, each
+    through json.dumps's C encoder (iterencode is pure Python)."""
+    accepted = [(path, blob, kept[1]) for path, (blob, kept) in verdicts.items() if kept[0] == "ok"]
+    yield '{"stamp":' + json.dumps(stamp) + ',"accepted":{"path":'
+    yield json.dumps([path for path, _, _ in accepted])
+    yield ',"blob":' + json.dumps([blob for _, blob, _ in accepted])
+    stored = columns([cast(Facts, facts) for _, _, facts in accepted])
+    yield ',"facts":{' + ",".join(
+        f'"{name}":{json.dumps(column)}' for name, column in stored.items()
+    )
+    refused = [(path, [blob, *kept]) for path, (blob, kept) in verdicts.items() if kept[0] != "ok"]
+    yield '}},"refused":{'
+    for start in range(0, len(refused), 1000):
+        piece = dict(refused[start : start + 1000])
         yield ("," if start else "") + json.dumps(piece, separators=(",", ":"))[1:-1]
     yield "}}"
 
@@ -108,7 +127,8 @@ def verdict_findings(path: str, rows: object) -> list[Finding] | None:
     return found
 
 
-def _read(path: Path, stamp: list[str]) -> dict[str, Verdict]:
+def _read(path: Path, stamp: list[str]) -> dict[str, tuple[str, Verdict]]:
+    """path -> (blob id, verdict) of a sound cache for ``stamp``; {} for any other."""
     try:
         with open(path, "rb") as handle:
             raw = handle.read()
@@ -120,14 +140,28 @@ def _read(path: Path, stamp: list[str]) -> dict[str, Verdict]:
         return {}
     if not isinstance(parsed, dict) or parsed.get("stamp") != stamp:
         return {}  # another portcheck, policy or schema
-    verdicts = parsed.get("verdicts")
-    if not isinstance(verdicts, dict):
+    accepted, refused = parsed.get("accepted"), parsed.get("refused")
+    if not (isinstance(accepted, dict) and isinstance(refused, dict)):
         return {}
-    return {
-        blob: (value[0], value[1])
-        for blob, value in verdicts.items()
-        if isinstance(value, list) and len(value) == 2 and value[0] in ("ok", "bad", "load")
+    paths, blobs = accepted.get("path"), accepted.get("blob")
+    if not (_strings(paths) and _strings(blobs) and len(paths) == len(blobs)):
+        return {}
+    facts = FactReader().read(accepted.get("facts"), len(paths))
+    if facts is None:
+        return {}  # tampered with: none of it is believed
+    old: dict[str, tuple[str, Verdict]] = {
+        path: (blob, ("ok", one)) for path, blob, one in zip(paths, blobs, facts, strict=True)
     }
+    for relative, value in refused.items():
+        if isinstance(value, list) and len(value) == 3 and value[1] in ("bad", "load"):
+            blob, kind, rows = value
+            if isinstance(blob, str):
+                old[relative] = (blob, (kind, rows))
+    return old
+
+
+def _strings(values: object) -> TypeGuard[list[str]]:
+    return isinstance(values, list) and set(map(type, values)) <= {str}
 
 
 def _git(root: Path, *args: str) -> bytes | None:
@@ -146,14 +180,33 @@ def _tracked(root: Path, folder: Path) -> bool:
     return bool(listed)
 
 
-def _index_blobs(root: Path) -> dict[str, str]:
-    """Blob ids of tracked files under ports/ whose work-tree copy git sees unchanged."""
-    # -v tags each entry: H for a plain tracked file; h (assume-unchanged) and S
-    # (skip-worktree) are files whose changes `ls-files -m` would not report.
-    staged = _git(root, "ls-files", "-s", "-v", "-z", "--", "ports")
-    changed = _git(root, "ls-files", "-m", "-o", "-z", "--", "ports")
-    if staged is None or changed is None:
-        return {}
+class _IndexBlobs:
+    """Blob ids of the tracked files under ports/ whose work-tree copy git sees
+    unchanged. Git starts at once and is asked for its answer when first needed,
+    so that it lists and compares while this process walks the register."""
+
+    def __init__(self, root: Path) -> None:
+        # -v tags each entry: H for a plain tracked file; h (assume-unchanged) and S
+        # (skip-worktree) are files whose changes `ls-files -m` would not report.
+        self._staged = _start(root, "ls-files", "-s", "-v", "-z", "--", "ports")
+        self._changed = _start(root, "ls-files", "-m", "-o", "-z", "--", "ports")
+        self._blobs: dict[str, str] | None = None
+
+    def close(self) -> None:
+        """Stop git if its answer was never asked for (the run stopped early)."""
+        for process in (self._staged, self._changed):
+            if process is not None and process.returncode is None:
+                process.kill()
+                process.communicate()
+
+    def blobs(self) -> dict[str, str]:
+        if self._blobs is None:
+            staged, changed = _finish(self._staged), _finish(self._changed)
+            self._blobs = {} if staged is None or changed is None else _unchanged(staged, changed)
+        return self._blobs
+
+
+def _unchanged(staged: bytes, changed: bytes) -> dict[str, str]:
     dirty = set(changed.decode("utf-8", "surrogateescape").split("\0"))
     blobs = {}
     for record in staged.decode("utf-8", "surrogateescape").split("\0"):
@@ -164,6 +217,27 @@ def _index_blobs(root: Path) -> dict[str, str]:
         if plain and len(fields) == 4 and path not in dirty:
             blobs[path] = fields[2]
     return blobs
+
+
+def _start(root: Path, *args: str) -> subprocess.Popen[bytes] | None:
+    try:
+        return subprocess.Popen(
+            ["git", "-C", str(root), *args], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
+        )
+    except OSError:
+        return None
+
+
+def _finish(process: subprocess.Popen[bytes] | None) -> bytes | None:
+    if process is None:
+        return None
+    try:
+        out, _ = process.communicate(timeout=60)
+    except subprocess.SubprocessError:
+        process.kill()
+        process.communicate()
+        return None
+    return out if process.returncode == 0 else None
 
 
 def _umask() -> int:

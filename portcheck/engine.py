@@ -46,12 +46,11 @@ def check_register(
     by an earlier run are not parsed again (portcheck.cache).
     """
     cache = None if cache_dir is None else check_cache(root, policy_dir, cache_dir)
-    if base is None:
-        policy = read_policy(root, policy_dir)
-        register, findings = gate.run_rules(root, policy, as_of, cache)
-        judgement = gate.Judgement(register, findings, frozenset(), ())
-    else:
-        judgement = gate.judge(root, base, as_of, policy_dir, cache)
+    try:
+        judgement = _judgement(root, as_of, policy_dir, base, cache)
+    finally:
+        if cache is not None:
+            cache.close()
     register = judgement.register
     granted, invalid = exceptions.load(root)
     found = exceptions.apply(judgement.findings, granted, register.ids, as_of) + invalid
@@ -70,6 +69,16 @@ def check_register(
         notes=judgement.notes,
         renamed=judgement.renamed,
     )
+
+
+def _judgement(
+    root: Path, as_of: dt.date, policy_dir: Path | None, base: str | None, cache: CheckCache | None
+) -> gate.Judgement:
+    if base is not None:
+        return gate.judge(root, base, as_of, policy_dir, cache)
+    policy = read_policy(root, policy_dir)
+    register, findings = gate.run_rules(root, policy, as_of, cache)
+    return gate.Judgement(register, findings, frozenset(), ())
 
 
 def check_cache(root: Path, policy_dir: Path | None, folder: Path) -> CheckCache:

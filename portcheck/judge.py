@@ -13,17 +13,26 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import NamedTuple, cast
 
 from portcheck.cache import CheckCache, Verdict, blob_id, finding_verdict, verdict_findings
 from portcheck.finding import Finding
 from portcheck.load import parse_document, read_allocation
 from portcheck.load.document import Document
-from portcheck.load.modeline import Modeline
 from portcheck.model import Allocation
-from portcheck.model.consistency import consistent
-from portcheck.model.validate import model_or_errors, validate_allocation
+from portcheck.model.facts import FactReader, Facts, columns
+from portcheck.model.validate import validate_allocation
 
-Judged = Finding | list[Finding] | tuple[Document, Allocation]
+
+class Accepted(NamedTuple):
+    """A file that passed the schema stage: its facts, and its document and model when
+    this process parsed it (register.Entry reads them again if a finding needs them)."""
+
+    facts: Facts
+    loaded: tuple[Document, Allocation] | None = None
+
+
+Judged = Finding | list[Finding] | Accepted
 #: Files to judge before a pool pays for itself: a worker's start-up and sending the
 #: data back cost about what judging a few thousand files does (benchmarks/README.md).
 PARALLEL_FROM = 5000
@@ -52,7 +61,7 @@ def judged_all(root: Path, paths: Sequence[str], cache: CheckCache | None) -> li
         blob = blobs[index]
         kept = None if blob is None else as_verdict(outcome)
         if cache is not None and blob is not None and kept is not None:
-            cache.keep(blob, kept)
+            cache.keep(paths[index], blob, kept)
     return [outcome for outcome in outcomes if outcome is not None]
 
 
@@ -64,10 +73,10 @@ def _from_cache(root: Path, relative: str, cache: CheckCache) -> tuple[Judged | 
         if isinstance(data, Finding):
             return data, None  # unreadable or too large: not worth a verdict
         blob = blob_id(data)
-    verdict = cache.verdict(blob)
+    verdict = cache.verdict(relative, blob)
     recalled = None if verdict is None else recall(verdict, relative)
     if recalled is not None and verdict is not None:
-        cache.keep(blob, verdict)
+        cache.keep(relative, blob, verdict)
     return recalled, blob
 
 
@@ -101,29 +110,58 @@ def _in_pool(root: Path, paths: Sequence[str], workers: int) -> Iterator[Judged]
     # Imported here: a small register never starts a pool.
     from concurrent.futures import ProcessPoolExecutor
 
+    reader = FactReader()  # shares repeated values (scopes, dates) across chunks
     chunks = [paths[start : start + CHUNK] for start in range(0, len(paths), CHUNK)]
     with ProcessPoolExecutor(workers) as pool:
         # map yields in task order, so the outcomes never depend on scheduling.
         results = pool.map(_verdicts, [root] * len(chunks), chunks)
-        for chunk, verdicts in zip(chunks, results, strict=True):
+        for chunk, (accepted, verdicts) in zip(chunks, results, strict=True):
+            count = sum(verdict == _ACCEPTED for verdict in verdicts)
+            read = reader.read(accepted, count)
+            facts = None if read is None else iter(read)  # None: judged here again
             for relative, verdict in zip(chunk, verdicts, strict=True):
-                recalled = None if verdict is None else recall(verdict, relative, checked=True)
+                recalled = recall(verdict, relative) if verdict not in (None, _ACCEPTED) else None
+                if verdict == _ACCEPTED and facts is not None:
+                    recalled = Accepted(next(facts))
                 if recalled is None:
                     recalled = judge(read_allocation(root, relative), relative)
                 yield recalled
 
 
-def _verdicts(root: Path, paths: Sequence[str]) -> list[Verdict | None]:
-    """A worker's task: judge ``paths`` and return what a cache would store."""
-    return [as_verdict(judge(read_allocation(root, relative), relative)) for relative in paths]
+#: A worker's verdict on an accepted file: its facts travel as columns beside.
+_ACCEPTED = ("ok", None)
+
+
+def _verdicts(root: Path, paths: Sequence[str]) -> tuple[dict[str, object], list[Verdict | None]]:
+    """A worker's task: judge ``paths``; the facts of the accepted files as columns
+    (model.facts), and what a cache would store for the others."""
+    verdicts = [judged_in_bulk(read_allocation(root, relative), relative) for relative in paths]
+    accepted = [cast(Facts, v[1]) for v in verdicts if v is not None and v[0] == "ok"]
+    marked = [_ACCEPTED if v is not None and v[0] == "ok" else v for v in verdicts]
+    return columns(accepted), marked
 
 
 def judge(data: bytes | Finding, relative: str) -> Judged:
+    """The outcome of one file, with its document and model."""
     loaded = data if isinstance(data, Finding) else parse_document(data, relative)
     if isinstance(loaded, Finding):
         return loaded
     validated = validate_allocation(loaded)
-    return validated if isinstance(validated, list) else (loaded, validated)
+    if isinstance(validated, list):
+        return validated
+    return Accepted(Facts.of(validated, loaded.modeline), (loaded, validated))
+
+
+def judged_in_bulk(data: bytes | Finding, relative: str) -> Verdict | None:
+    """What judge() would store for one file, read without positions: only a file
+    with findings, whose findings need them, is read again with them."""
+    if not isinstance(data, Finding):
+        lean = parse_document(data, relative, positions=False)
+        validated = lean if isinstance(lean, Finding) else validate_allocation(lean)
+        if isinstance(validated, Allocation):
+            assert isinstance(lean, Document)
+            return "ok", Facts.of(validated, lean.modeline)
+    return as_verdict(judge(data, relative))
 
 
 def as_verdict(judged: Judged) -> Verdict | None:
@@ -133,43 +171,17 @@ def as_verdict(judged: Judged) -> Verdict | None:
         return None if stored is None else ("load", stored[1])
     if isinstance(judged, list):
         return finding_verdict(judged)
-    modeline = judged[0].modeline
-    return "ok", [judged[0].data, None if modeline is None else list(modeline)]
+    return "ok", judged.facts
 
 
-def recall(verdict: Verdict, relative: str, *, checked: bool = False) -> Judged | None:
+def recall(verdict: Verdict, relative: str) -> Judged | None:
     """What a stored verdict says about the file at ``relative``; None when the
-    verdict does not hold up (a tampered cache is re-checked, not believed).
-
-    Data said to be valid must pass the model and the rules the model cannot
-    express (no nulls, consistent dates and status), unless ``checked``: a worker of
-    this run has just judged it."""
+    verdict does not hold up (a tampered cache is re-checked, not believed). Facts
+    were checked as the cache was read (model.facts.FactReader)."""
     kind, value = verdict
     if kind == "ok":
-        if not (isinstance(value, list) and len(value) == 2 and isinstance(value[0], dict)):
-            return None
-        data, row = value
-        if not _is_modeline(row):
-            return None
-        if not checked and (None in data.values() or not consistent(data)):
-            return None
-        # The model forbids unknown keys, so a key that is not a str fails it too.
-        allocation, _ = model_or_errors(Allocation, data)
-        if allocation is None:
-            return None
-        modeline = None if row is None else Modeline(*row)
-        return Document(relative, data, modeline=modeline), allocation
+        return Accepted(cast(Facts, value))
     found = verdict_findings(relative, value)
     if found is None or (kind == "load" and len(found) != 1):
         return None
     return found[0] if kind == "load" else found
-
-
-def _is_modeline(row: object) -> bool:
-    """A stored modeline (PC104 needs it) is None or [line, column, target]."""
-    if row is None:
-        return True
-    if not (isinstance(row, list) and len(row) == 3):
-        return False
-    line, column, target = row
-    return type(line) is int and type(column) is int and isinstance(target, str)

@@ -11,21 +11,69 @@ from portcheck.cache import CheckCache
 from portcheck.codeowners import Codeowners, load_codeowners
 from portcheck.errors import UsageError
 from portcheck.finding import Finding
-from portcheck.judge import judged_all
+from portcheck.judge import Accepted, judged_all
 from portcheck.load import REGISTER, allocation_id, load_file, walk
 from portcheck.load.document import Document
 from portcheck.model import Allocation, Policy
+from portcheck.model.facts import Facts, facts_model
 from portcheck.model.policy import load_policy, resolve_policy_dir
+from portcheck.model.validate import validate_allocation
 
 
-@dataclasses.dataclass(frozen=True)
 class Entry:
-    """An allocation file that loaded and passed the schema stage."""
+    """An allocation file that loaded and passed the schema stage.
 
-    path: str  # repo-relative POSIX path, e.g. "ports/payments/payments-api.yaml"
-    id: str  # the file stem
-    document: Document
-    allocation: Allocation
+    The checks read its ``facts``. Its document (positions, for a finding) and
+    its model (every field) are kept only when this process parsed the file;
+    otherwise they are read again from disk on first use, which only the few
+    files a finding points at, or a command that shows whole allocations, need.
+    """
+
+    __slots__ = ("_loaded", "_root", "facts", "id", "path")
+
+    def __init__(
+        self,
+        path: str,
+        ident: str,
+        facts: Facts,
+        *,
+        root: Path | None = None,
+        loaded: tuple[Document, Allocation] | None = None,
+    ) -> None:
+        self.path = path  # repo-relative POSIX path, e.g. "ports/payments/payments-api.yaml"
+        self.id = ident  # the file stem
+        self.facts = facts
+        self._root = root
+        self._loaded = loaded
+
+    def __repr__(self) -> str:
+        return f"Entry({self.path!r})"
+
+    @property
+    def document(self) -> Document:
+        return self._load()[0]
+
+    @property
+    def allocation(self) -> Allocation:
+        return self._load()[1]
+
+    def _load(self) -> tuple[Document, Allocation]:
+        if self._loaded is None:
+            assert self._root is not None  # an entry without a document has a file
+            self._loaded = reload(self._root, self.path, self.facts)
+        return self._loaded
+
+
+def reload(root: Path, path: str, facts: Facts) -> tuple[Document, Allocation]:
+    """The document and model of a file judged earlier (by a worker, or an earlier
+    run through the cache). A file changed since then keeps what was judged: its
+    findings point at 1:1 and its model holds its facts (a check never raises)."""
+    document = load_file(root, path)
+    if isinstance(document, Document):
+        allocation = validate_allocation(document)
+        if isinstance(allocation, Allocation) and Facts.of(allocation, document.modeline) == facts:
+            return document, allocation
+    return Document(path, {}, modeline=facts.modeline), facts_model(facts)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -83,8 +131,7 @@ def build_register(
         elif isinstance(loaded, list):
             findings.extend(loaded)
         else:
-            loaded[0].forget_positions(functools.partial(load_file, root, relative))
-            entries.append(Entry(relative, ident, *loaded))
+            entries.append(_entry(root, relative, ident, loaded))
     if cache is not None:
         cache.save()
     register = Register(
@@ -97,6 +144,12 @@ def build_register(
         codeowners=load_codeowners(root),
     )
     return register, findings
+
+
+def _entry(root: Path, relative: str, ident: str, accepted: Accepted) -> Entry:
+    if accepted.loaded is not None:
+        accepted.loaded[0].forget_positions(functools.partial(load_file, root, relative))
+    return Entry(relative, ident, accepted.facts, root=root, loaded=accepted.loaded)
 
 
 def _display(root: Path, path: Path) -> str:

@@ -1,4 +1,4 @@
-"""`check --cache-dir`: verdicts keyed by git blob id, and never trusted when damaged.
+"""`check --cache-dir`: verdicts by path and git blob id, and never trusted when damaged.
 
 The positive tests plant a verdict the file's bytes would never earn (a PC200
 on a valid file) with a correct checksum: seeing it proves the cache was read
@@ -10,10 +10,12 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import Path
+from typing import Any
 
 from benchmarks.generate import generate
 from portcheck.cache import CACHE_FILE, blob_id
 from portcheck.engine import check_cache, check_register
+from portcheck.model.facts import columns
 from portcheck.register import build_register, read_policy
 
 from .conftest import AS_OF, allocation, cli, commit_all, git, new_repo
@@ -43,9 +45,30 @@ def rewrite(cache: Path, change: dict[str, object], *, seal: bool = True) -> Non
     (cache / CACHE_FILE).write_bytes(new_body + b"\n" + tail)
 
 
+NOTHING_ACCEPTED = {"path": [], "blob": [], "facts": columns([])}
+
+
 def plant(root: Path, cache: Path, *, seal: bool = True, **change: object) -> None:
     blob = blob_id((root / "ports/a.yaml").read_bytes())
-    rewrite(cache, {"verdicts": {blob: ["bad", [PLANTED]]}, **change}, seal=seal)
+    refused = {"ports/a.yaml": [blob, "bad", [PLANTED]]}
+    rewrite(cache, {"accepted": NOTHING_ACCEPTED, "refused": refused, **change}, seal=seal)
+
+
+def stored_facts(cache: Path) -> dict[str, Any]:
+    facts: dict[str, Any] = stored(cache)["accepted"]["facts"]
+    return facts
+
+
+def stored(cache: Path) -> dict[str, Any]:
+    parsed: dict[str, Any] = json.loads((cache / CACHE_FILE).read_bytes().rpartition(b"\n")[0])
+    return parsed
+
+
+def with_facts(cache: Path, **change: object) -> None:
+    """Rewrite, sealed, the stored facts of ports/a.yaml."""
+    accepted = stored(cache)["accepted"]
+    accepted["facts"].update(change)
+    rewrite(cache, {"accepted": accepted})
 
 
 PLANTED_FINDING = [("ports/a.yaml", 1, 1, "PC200", "planted by the test")]
@@ -114,11 +137,43 @@ def test_a_tracked_cache_is_never_read(tmp_path: Path) -> None:
     assert (cache / CACHE_FILE).read_bytes() == before  # nor rewritten
 
 
-def test_a_verdict_that_fails_the_model_is_judged_again(tmp_path: Path) -> None:
-    root, cache = repo_with_cache(tmp_path)
-    blob = blob_id((root / "ports/a.yaml").read_bytes())
-    rewrite(cache, {"verdicts": {blob: ["ok", {"port": "not a port"}]}})
+def test_facts_the_schema_stage_would_refuse_are_judged_again(tmp_path: Path) -> None:
+    """Sealed but tampered with: a finding planted on b.yaml shows whether the cache
+    was believed; facts no file could have (on a.yaml) make none of it believed."""
+    files = {"ports/a.yaml": allocation(port=8080), "ports/b.yaml": allocation(port=8081)}
+    root = new_repo(tmp_path / "repo", files)
+    cache = root / ".portcheck-cache"
     assert checked(root, cache) == []
+    original = stored(cache)["accepted"]
+    facts, tables = original["facts"], original["facts"]["tables"]
+    blob = blob_id((root / "ports/b.yaml").read_bytes())
+    planted = [("ports/b.yaml", 1, 1, "PC200", "planted by the test")]
+
+    def first(name: str, value: object) -> dict[str, object]:
+        return {name: [value, *facts[name][1:]]}
+
+    for change in (
+        {},  # untampered: the planted finding is believed
+        first("start", "not a port"),
+        first("start", 0),
+        first("start", True),
+        first("end", 1),  # before its start
+        first("service", "Not-An-Id"),
+        first("allocated", 0),
+        first("owner", 5),  # no such table row
+        first("review_by", facts["allocated"][0] - 1),  # before allocated
+        {"service": facts["service"][:1]},  # one column short
+        {"tables": {**tables, "scopes": [["global", "global"]]}},
+        {"tables": {**tables, "protocols": [["http"]]}},
+        {"tables": {**tables, "owner": ["acme"]}},
+        {"tables": {**tables, "modeline": [[0, 1, "x"]]}},
+        {"tables": {**tables, "status": ["retired"]}},  # without retired_on
+    ):
+        tampered = {**original, "facts": {**facts, **change}}
+        rewrite(
+            cache, {"accepted": tampered, "refused": {"ports/b.yaml": [blob, "bad", [PLANTED]]}}
+        )
+        assert checked(root, cache) == ([] if change else planted), change
 
 
 def test_warm_runs_match_cold_runs_on_every_dirty_kind(tmp_path: Path) -> None:
@@ -153,19 +208,12 @@ def test_a_recalled_file_keeps_its_modeline(tmp_path: Path) -> None:
     assert checked(root, cache) == cold  # reads it
 
 
-def test_a_verdict_the_model_accepts_but_the_schema_stage_refuses_is_judged_again(
-    tmp_path: Path,
-) -> None:
-    """The model leaves `retired_on` against `status` and nulls to the schema stage's
-    other rules; a stored verdict must pass those too."""
+def test_a_recalled_file_has_its_facts_and_reads_its_model_again(tmp_path: Path) -> None:
     root, cache = repo_with_cache(tmp_path)
-    blob = blob_id((root / "ports/a.yaml").read_bytes())
-    data = json.loads((cache / CACHE_FILE).read_bytes().rpartition(b"\n")[0])["verdicts"][blob]
-    for change in ({"status": "retired"}, {"contact": None}):
-        rewrite(cache, {"verdicts": {blob: ["ok", [{**data[1][0], **change}, None]]}})
-        register, _ = build_register(
-            root, read_policy(root, None), AS_OF, check_cache(root, None, cache)
-        )
-        assert [(e.allocation.status, e.allocation.contact) for e in register.entries] == [
-            ("active", None)
-        ]
+    register, _ = build_register(
+        root, read_policy(root, None), AS_OF, check_cache(root, None, cache)
+    )
+    (entry,) = register.entries
+    assert (entry.facts.span, entry.facts.owner) == ((8080, 8080), "@acme/team")
+    assert entry.allocation.description  # read from the file, only now
+    assert entry.document.locate(("port",)).line > 0

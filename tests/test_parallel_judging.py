@@ -1,5 +1,6 @@
 """A large register is judged by a pool of worker processes: the same findings,
-positions and documents as judging every file in this process.
+positions and facts as judging every file in this process, and the same documents
+and models when a finding asks for them.
 
 The pool starts from ``judge.PARALLEL_FROM`` files; these tests lower that
 threshold and the chunk size so a small register takes the pooled path,
@@ -17,7 +18,8 @@ from benchmarks.generate import generate
 from portcheck import judge
 from portcheck.cache import CACHE_FILE
 from portcheck.engine import check_register
-from portcheck.finding import Finding
+from portcheck.finding import Finding, Location
+from portcheck.register import build_register, read_policy
 
 from .conftest import AS_OF, allocation, cli, mutants, require_corpus
 
@@ -41,8 +43,7 @@ def outcome(judged: judge.Judged) -> object:
         return shown([judged])
     if isinstance(judged, list):
         return shown(judged)
-    document, allocation_model = judged
-    return document.data, document.modeline, allocation_model.model_dump()
+    return judged.facts
 
 
 def judged_both_ways(root: Path, paths: list[str], monkeypatch: pytest.MonkeyPatch) -> list[object]:
@@ -97,7 +98,37 @@ def test_a_pool_judges_random_mutants_as_this_process_does(
 ) -> None:
     texts = mutants(12, 2000)
     outcomes = judged_both_ways(tmp_path, copied(texts, tmp_path), monkeypatch)
-    assert sum(isinstance(row, tuple) for row in outcomes) > 300  # documents among them
+    assert sum(isinstance(row, tuple) for row in outcomes) > 300  # facts among them
+
+
+def test_a_pooled_entry_reads_its_document_and_model_when_asked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    generate(tmp_path, files=60, seed=6, dirty=14)
+    policy = read_policy(tmp_path, None)
+    alone, _ = build_register(tmp_path, policy, AS_OF)
+    pool_everything(monkeypatch)
+    pooled, _ = build_register(tmp_path, policy, AS_OF)
+    assert [entry.facts for entry in pooled.entries] == [entry.facts for entry in alone.entries]
+    for mine, theirs in zip(pooled.entries, alone.entries, strict=True):
+        assert mine.allocation == theirs.allocation
+        assert mine.document.data == theirs.document.data
+        for field in ("port", "owner", "allocated"):
+            assert mine.document.locate((field,)) == theirs.document.locate((field,))
+
+
+def test_a_file_changed_under_the_run_keeps_what_was_judged(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A worker judged the file; it changed before a finding asked for its positions."""
+    generate(tmp_path, files=20, seed=6)
+    pool_everything(monkeypatch)
+    register, _ = build_register(tmp_path, read_policy(tmp_path, None), AS_OF)
+    entry = register.entries[0]
+    (tmp_path / entry.path).write_text("port: [broken\n", encoding="utf-8")
+    assert entry.document.locate(("port",)) == Location(entry.path, 1, 1)
+    assert entry.allocation.span == entry.facts.span
+    assert entry.allocation.status == entry.facts.status
 
 
 def test_the_cli_prints_the_same_report_from_a_pool(

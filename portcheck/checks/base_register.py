@@ -32,6 +32,7 @@ from portcheck.load import (
     too_large,
 )
 from portcheck.model import Policy
+from portcheck.model.facts import Facts
 from portcheck.model.validate import validate_allocation
 from portcheck.register import Entry, Register
 
@@ -122,7 +123,9 @@ def _parsed(path: str, data: bytes) -> Entry | Finding | list[Finding]:
     validated = validate_allocation(document)
     if isinstance(validated, list):
         return validated
-    return Entry(path, path.rpartition("/")[2].removesuffix(EXTENSION), document, validated)
+    facts = Facts.of(validated, document.modeline)
+    ident = path.rpartition("/")[2].removesuffix(EXTENSION)
+    return Entry(path, ident, facts, loaded=(document, validated))
 
 
 def _listed(change: Change) -> Iterator[_Blob]:

@@ -16,8 +16,8 @@ from portcheck.checks.git_diff import Change, change_date, compare
 from portcheck.checks.release import released, same_coverage
 from portcheck.finding import Finding, Location, plural
 from portcheck.load import REGISTER
-from portcheck.model import Allocation
 from portcheck.model.dates import reclaimable, reclaimable_on
+from portcheck.model.facts import Facts
 from portcheck.register import Entry, Register
 from portcheck.rules import (
     BACKDATED,
@@ -47,7 +47,7 @@ def check(change: Change, base: Register | None, register: Register) -> Iterator
     moved = _moves(change, old, new)
     edited = [(path, path) for path in sorted(old.keys() & new.keys() & change.touched)]
     for old_path, new_path in edited + sorted(moved.items()):
-        if reclaimable(old[old_path].allocation, register.policy, register.today):
+        if reclaimable(old[old_path].facts, register.policy, register.today):
             continue  # its quarantine is over: it could be deleted, so it may shrink
         yield from _renumbered(old[old_path], new[new_path], _holders(old_path, old, new))
     for path in sorted((change.deleted & old.keys()) - moved.keys()):
@@ -70,7 +70,7 @@ def _moves(change: Change, old: dict[str, Entry], new: dict[str, Entry]) -> dict
     for path in sorted((change.deleted & old.keys()) - new.keys()):
         entry = old[path]
         same_id = [other for other in added if new[other].id == entry.id]
-        alike = [o for o in added if same_coverage(entry.allocation, new[o].allocation)]
+        alike = [o for o in added if same_coverage(entry.facts, new[o].facts)]
         target = next(iter(same_id or alike), None)
         if target is not None:
             moves[path] = target
@@ -78,14 +78,14 @@ def _moves(change: Change, old: dict[str, Entry], new: dict[str, Entry]) -> dict
     return moves
 
 
-def _holders(path: str, old: dict[str, Entry], new: dict[str, Entry]) -> list[Allocation]:
+def _holders(path: str, old: dict[str, Entry], new: dict[str, Entry]) -> list[Facts]:
     """The other allocations that held their ports at the base and still exist."""
-    return [new[other].allocation for other in old.keys() & new.keys() if other != path]
+    return [new[other].facts for other in old.keys() & new.keys() if other != path]
 
 
-def _renumbered(old: Entry, new: Entry, holders: list[Allocation]) -> Iterator[Finding]:
+def _renumbered(old: Entry, new: Entry, holders: list[Facts]) -> Iterator[Finding]:
     by_field: dict[str, list[str]] = {}
-    for part in released(old.allocation, new.allocation, holders):
+    for part in released(old.facts, new.facts, holders):
         by_field.setdefault(part.field, []).append(str(part))
     for field, parts in sorted(by_field.items(), key=lambda item: _FIELDS.index(item[0])):
         yield RENUMBERED.finding(
@@ -98,11 +98,11 @@ def _renumbered(old: Entry, new: Entry, holders: list[Allocation]) -> Iterator[F
 _FIELDS = ("port", "protocol", "scope")
 
 
-def _released(old: Entry, holders: list[Allocation], register: Register) -> Iterator[Finding]:
-    if not any(released(old.allocation, None, holders)):
+def _released(old: Entry, holders: list[Facts], register: Register) -> Iterator[Finding]:
+    if not any(released(old.facts, None, holders)):
         return  # every port it held is held by another allocation too: nothing is freed
     at = Location(old.path)
-    allocation = old.allocation
+    allocation = old.facts
     if allocation.status != "retired":
         yield RELEASED_WITHOUT_RETIRING.finding(
             at,
@@ -122,12 +122,12 @@ def _backdated(
 ) -> Iterator[Finding]:
     """A `retired_on` or `expires` this change set earlier than the change's date."""
     day = change_date(change, today)
-    before = {entry.id: entry.allocation for entry in old.values()}
+    before = {entry.id: entry.facts for entry in old.values()}
     for path in sorted(new.keys() & (change.added | change.modified)):
         entry = new[path]
         previous = before.get(entry.id)
         for field in ("retired_on", "expires"):
-            value = getattr(entry.allocation, field)
+            value = getattr(entry.facts, field)
             if value is None or value >= day or getattr(previous, field, None) == value:
                 continue
             yield BACKDATED.finding(

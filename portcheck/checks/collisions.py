@@ -21,6 +21,7 @@ from typing import NamedTuple
 from portcheck.checks.free_ports import Want, free_spans, nearest_block
 from portcheck.finding import Finding, Location
 from portcheck.model import GLOBAL, PROTOCOLS, Allocation, PortSpan, scope_contains
+from portcheck.model.facts import Facts
 from portcheck.register import Entry, Register
 from portcheck.rules import PORT_COLLISION, Rule
 
@@ -35,7 +36,7 @@ class Claim(NamedTuple):
     scopes: tuple[str, ...]
 
     @classmethod
-    def of(cls, allocation: Allocation) -> Claim:
+    def of(cls, allocation: Allocation | Facts) -> Claim:
         return cls(allocation.protocols, allocation.span, allocation.scopes)
 
 
@@ -136,7 +137,7 @@ def check(register: Register) -> Iterator[Finding]:
     25,760 results, more than code scanning accepts in a run.
     """
     entries = register.entries
-    claims = [Claim.of(entry.allocation) for entry in entries]
+    claims = [Claim.of(entry.facts) for entry in entries]
     by_path = sorted(range(len(entries)), key=lambda index: entries[index].path)
     rank = {index: position for position, index in enumerate(by_path)}
     others: defaultdict[int, Others] = defaultdict(Others)

@@ -18,7 +18,7 @@ RULES: tuple[Rule, ...] = (DANGLING_DEPENDENCY,)
 
 def check(register: Register) -> Iterator[Finding]:
     for entry in register.entries:
-        for index, target in enumerate(entry.allocation.depends_on):
+        for index, target in enumerate(entry.facts.depends_on):
             if target not in register.ids:
                 yield DANGLING_DEPENDENCY.finding(
                     entry.document.locate(("depends_on", index)),

@@ -63,7 +63,7 @@ def intersect(a: Sequence[PortSpan], b: Sequence[PortSpan]) -> list[PortSpan]:
 def holders(register: Register, protocol: str, scopes: Sequence[str]) -> Iterator[Entry]:
     """The allocations that occupy ports of ``protocol`` in a scope overlapping ``scopes``."""
     for entry in register.entries:
-        allocation = entry.allocation
+        allocation = entry.facts
         if protocol in allocation.protocols and any(
             scopes_overlap(mine, theirs) for mine in scopes for theirs in allocation.scopes
         ):
@@ -78,9 +78,7 @@ def free_spans(register: Register, want: Want) -> list[PortSpan]:
         spans = subtract(
             policy.allowed(protocol), merge_spans(b.span for b in policy.reserved_for(protocol))
         )
-        taken = merge_spans(
-            entry.allocation.span for entry in holders(register, protocol, want.scopes)
-        )
+        taken = merge_spans(entry.facts.span for entry in holders(register, protocol, want.scopes))
         spans = subtract(spans, taken)
         result = spans if result is None else intersect(result, spans)
     return result or []

@@ -21,7 +21,7 @@ RULES: tuple[Rule, ...] = (REVIEW_OVERDUE, EXPIRED, RECLAIMABLE)
 def check(register: Register) -> Iterator[Finding]:
     policy, today = register.policy, register.today
     for entry in register.entries:
-        allocation = entry.allocation
+        allocation = entry.facts
         if review_overdue(allocation, policy, today):
             yield overdue_finding(entry, policy)
         if expired(allocation, today):
@@ -38,8 +38,8 @@ def check(register: Register) -> Iterator[Finding]:
 
 def overdue_finding(entry: Entry, policy: Policy) -> Finding:
     """At ``review_by``, or at ``allocated`` when the review date is the default."""
-    field = "review_by" if entry.allocation.review_by is not None else "allocated"
-    due = review_due(entry.allocation, policy)
+    field = "review_by" if entry.facts.review_by is not None else "allocated"
+    due = review_due(entry.facts, policy)
     suffix = "" if field == "review_by" else f" (allocated + {policy.review_days} days)"
     return REVIEW_OVERDUE.finding(
         entry.document.locate((field,)), f"review was due on {due}{suffix}"

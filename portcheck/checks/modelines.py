@@ -20,7 +20,7 @@ def check(register: Register) -> Iterator[Finding]:
     # The files of one folder share their modeline: resolve each (folder, target) once.
     resolved: dict[tuple[str, str], bool] = {}
     for entry in register.entries:
-        modeline = entry.document.modeline
+        modeline = entry.facts.modeline
         if modeline is None:
             continue
         key = (entry.path.rpartition("/")[0], modeline.target)

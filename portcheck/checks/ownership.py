@@ -61,7 +61,7 @@ def entry_findings(entry: Entry, codeowners: Codeowners) -> Iterator[Finding]:
     if decided is None or not decided.owners:
         yield unowned(entry, codeowners.path, decided)
         return
-    owner = entry.allocation.owner
+    owner = entry.facts.owner
     if not owned_by(decided, owner):
         assert codeowners.path is not None  # a rule was read from it
         yield OWNER_MISMATCH.finding(

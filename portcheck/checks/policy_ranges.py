@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 
 from portcheck.finding import Finding, Location, printable
-from portcheck.model import GLOBAL, Allocation, Policy, PortSpan, Reserved
+from portcheck.model import GLOBAL, Policy, PortSpan, Reserved
+from portcheck.model.facts import Facts
 from portcheck.model.messages import did_you_mean
 from portcheck.register import Entry, Register
 from portcheck.rules import (
@@ -36,7 +37,7 @@ def check(register: Register) -> Iterator[Finding]:
     policy = register.policy
     passes = _Passes(policy)
     for entry in register.entries:
-        if passes(entry.allocation):
+        if passes(entry.facts):
             continue  # the common case, without three generators per file
         yield from protocol_findings(entry, policy)
         yield from size_findings(entry, policy)
@@ -62,7 +63,7 @@ class _Passes:
         }
         self.verdicts: dict[tuple[str, PortSpan], bool] = {}
 
-    def __call__(self, allocation: Allocation) -> bool:
+    def __call__(self, allocation: Facts) -> bool:
         span = allocation.span
         if span.end - span.start >= self.max_range:
             return False
@@ -93,7 +94,7 @@ def item_location(entry: Entry, field: str, index: int) -> Location:
 
 def protocol_findings(entry: Entry, policy: Policy) -> Iterator[Finding]:
     accepted: list[str] = []
-    for index, protocol in enumerate(entry.allocation.protocols):
+    for index, protocol in enumerate(entry.facts.protocols):
         if protocol not in policy.protocols:
             yield PROTOCOL_NOT_ALLOWED.finding(
                 item_location(entry, "protocol", index),
@@ -102,9 +103,7 @@ def protocol_findings(entry: Entry, policy: Policy) -> Iterator[Finding]:
             )
         elif protocol not in accepted:
             accepted.append(protocol)
-    yield from range_findings(
-        accepted, entry.allocation.span, policy, entry.document.locate(("port",))
-    )
+    yield from range_findings(accepted, entry.facts.span, policy, entry.document.locate(("port",)))
 
 
 def range_findings(
@@ -146,7 +145,7 @@ def inside_one(span: PortSpan, allowed: Sequence[PortSpan]) -> bool:
 
 
 def size_findings(entry: Entry, policy: Policy) -> Iterator[Finding]:
-    span = entry.allocation.span
+    span = entry.facts.span
     if span.size > policy.max_range:
         yield RANGE_TOO_LARGE.finding(
             entry.document.locate(("port",)),
@@ -155,7 +154,7 @@ def size_findings(entry: Entry, policy: Policy) -> Iterator[Finding]:
 
 
 def scope_findings(entry: Entry, policy: Policy) -> Iterator[Finding]:
-    for index, scope in enumerate(entry.allocation.scopes):
+    for index, scope in enumerate(entry.facts.scopes):
         if not policy.knows_scope(scope):
             known = [GLOBAL, *(scope for scope in policy.scopes if scope != GLOBAL)]
             guess = did_you_mean(scope, known)

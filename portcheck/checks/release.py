@@ -12,6 +12,7 @@ import dataclasses
 from collections.abc import Iterable, Iterator
 
 from portcheck.model import Allocation, PortSpan, scope_contains
+from portcheck.model.facts import Facts
 
 
 @dataclasses.dataclass(frozen=True)
@@ -28,7 +29,9 @@ class Released:
 
 
 def released(
-    old: Allocation, new: Allocation | None, holders: Iterable[Allocation] = ()
+    old: Allocation | Facts,
+    new: Allocation | Facts | None,
+    holders: Iterable[Allocation | Facts] = (),
 ) -> Iterator[Released]:
     """What ``old`` held that neither ``new`` nor any of ``holders`` holds."""
     keepers = [*holders, *([new] if new is not None else [])]
@@ -42,19 +45,19 @@ def released(
                 yield Released(protocol, scope, tuple(spans), _field(new, protocol, scope))
 
 
-def holds(allocation: Allocation, protocol: str, scope: str) -> bool:
+def holds(allocation: Allocation | Facts, protocol: str, scope: str) -> bool:
     """``allocation`` occupies its ports for ``protocol`` in all of ``scope``."""
     return protocol in allocation.protocols and any(
         scope_contains(own, scope) for own in allocation.scopes
     )
 
 
-def same_coverage(old: Allocation, new: Allocation) -> bool:
+def same_coverage(old: Allocation | Facts, new: Allocation | Facts) -> bool:
     """A rename or a move: the same ports, protocols and scopes, nothing more or less."""
     return not any(released(old, new)) and not any(released(new, old))
 
 
-def _field(new: Allocation | None, protocol: str, scope: str) -> str:
+def _field(new: Allocation | Facts | None, protocol: str, scope: str) -> str:
     if new is None or protocol not in new.protocols:
         return "protocol"
     if not any(scope_contains(own, scope) for own in new.scopes):

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from portcheck.finding import Finding, Location, line_column, printable
 from portcheck.load.document import Document
-from portcheck.load.fast import parse_fast
+from portcheck.load.fast import parse_fast, parse_lean
 from portcheck.load.ignored import ignored_paths
 from portcheck.load.modeline import find_modeline
 from portcheck.rules import BAD_FILE, YAML_UNSAFE
@@ -148,12 +148,16 @@ def too_large(relative: str) -> Finding:
     )
 
 
-def parse_document(data: bytes, path: str) -> Document | Finding:
-    """Decode ``data`` as UTF-8 and parse it: the fast reader first, then the strict one."""
+def parse_document(data: bytes, path: str, *, positions: bool = True) -> Document | Finding:
+    """Decode ``data`` as UTF-8 and parse it: the fast reader first, then the strict one.
+    Without ``positions`` the commonest files are read by the lean reader, which
+    records none (a file whose findings need them is read again with them)."""
     text = _decode(data, path)
     if isinstance(text, Finding):
         return text
-    document: Document | Finding | None = parse_fast(text, path)
+    document: Document | Finding | None = None if positions else parse_lean(text, path)
+    if document is None:
+        document = parse_fast(text, path)
     if document is None:
         # Imported here: ruamel.yaml costs start-up time a register of flat files never needs.
         from portcheck.load.strict import parse_strict

@@ -1,0 +1,275 @@
+"""Facts: what the checks read of one allocation, in one small tuple.
+
+A register of 100,000 files cannot keep 100,000 parsed documents and pydantic
+models in memory, nor afford to build them again from the check cache on every
+run. Each file that passed the schema stage is kept as its Facts (a fraction
+of the memory); its document and model are read again only for the few files
+a finding points at (register.Entry).
+
+Many facts travel as columns of plain JSON values, to the check cache and back
+from the worker processes that judge a large register: ``columns()`` writes
+them, and ``FactReader.read()`` reads them back, refusing any the schema stage
+could not have written (a cache is an input like any other). Columns cost a
+few C-speed passes per field where rows would cost Python work per file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Sequence
+from typing import NamedTuple, cast
+
+from portcheck.load import ID_MAX
+from portcheck.load.modeline import Modeline
+from portcheck.model import (
+    OWNER_PATTERN,
+    PORT_MAX,
+    PORT_MIN,
+    PROTOCOLS,
+    SCOPE_PATTERN,
+    Allocation,
+    PortSpan,
+    Protocol,
+    Status,
+)
+from portcheck.model.consistency import STATUSES
+
+Day = dt.date | None
+
+
+class Facts(NamedTuple):
+    """The fields the checks read, named as on Allocation, so the date rules and the
+    collision sweep take either."""
+
+    service: str
+    span: PortSpan
+    protocols: tuple[Protocol, ...]
+    scopes: tuple[str, ...]
+    owner: str
+    status: Status
+    allocated: dt.date
+    review_by: Day
+    expires: Day
+    retired_on: Day
+    depends_on: tuple[str, ...]
+    modeline: Modeline | None
+
+    @classmethod
+    def of(cls, allocation: Allocation, modeline: Modeline | None) -> Facts:
+        return cls(
+            allocation.service,
+            allocation.span,
+            allocation.protocols,
+            allocation.scopes,
+            allocation.owner,
+            allocation.status,
+            allocation.allocated,
+            allocation.review_by,
+            allocation.expires,
+            allocation.retired_on,
+            tuple(allocation.depends_on),
+            modeline,
+        )
+
+
+#: The columns, in Facts order; span is two (start, end) and dates are day numbers
+#: (date.toordinal(), 0 for none). Repeated values are indexes into a table.
+TABLED = ("protocols", "scopes", "owner", "status", "depends_on", "modeline")
+DATES = ("allocated", "review_by", "expires", "retired_on")
+Columns = dict[str, list[object]]
+
+
+def columns(many: Sequence[Facts]) -> dict[str, object]:
+    """``many`` as JSON columns (FactReader.read takes them back)."""
+    out: dict[str, object] = {
+        "service": [facts.service for facts in many],
+        "start": [facts.span.start for facts in many],
+        "end": [facts.span.end for facts in many],
+    }
+    tables: dict[str, list[object]] = {}
+    for name in TABLED:
+        index: dict[object, int] = {}
+        out[name] = [index.setdefault(getattr(facts, name), len(index)) for facts in many]
+        tables[name] = [_plain(value) for value in index]
+    for name in DATES:
+        days = (getattr(facts, name) for facts in many)
+        out[name] = [0 if day is None else day.toordinal() for day in days]
+    out["tables"] = tables
+    return out
+
+
+def _plain(value: object) -> object:
+    return list(value) if isinstance(value, tuple) else value
+
+
+_SERVICE = re.compile(rf"(?=[a-z0-9-]{{1,{ID_MAX}}}\Z)[a-z0-9]+(?:-[a-z0-9]+)*")
+_SCOPE = re.compile(SCOPE_PATTERN)
+_OWNER = re.compile(OWNER_PATTERN)
+_LAST_DAY = dt.date.max.toordinal()
+
+
+class FactReader:
+    """Reads fact columns back. Values repeated across reads (scopes, owners, dates)
+    are kept once, so a register's facts share them in memory."""
+
+    def __init__(self) -> None:
+        self._shared: dict[object, object] = {}
+        self._days: dict[int, dt.date | None] = {0: None}
+
+    def read(self, stored: object, count: int) -> list[Facts] | None:
+        """The ``count`` facts in ``stored``; None when any of them is not what the
+        schema stage could have accepted (the whole lot is then judged again)."""
+        try:
+            return self._read(stored, count)
+        except (TypeError, ValueError, KeyError, IndexError, OverflowError):
+            return None
+
+    def _read(self, stored: object, count: int) -> list[Facts] | None:
+        if type(stored) is not dict or type(stored.get("tables")) is not dict:
+            return None
+        field = {name: _column(stored, name, count) for name in _ALL}
+        services = field["service"]
+        if not (_all_str(services) and all(map(_SERVICE.fullmatch, services))):  # type: ignore[arg-type]
+            return None
+        starts, ends = _ints(field["start"], PORT_MIN, PORT_MAX), _ints(field["end"], 1, PORT_MAX)
+        if starts is None or ends is None or not all(map(int.__le__, starts, ends)):
+            return None
+        values: dict[str, list[object]] = {}
+        for name in TABLED:
+            table = self._table(name, stored["tables"].get(name))
+            indexes = None if table is None else _ints(field[name], 0, len(table) - 1)
+            if table is None or indexes is None:
+                return None
+            values[name] = list(map(table.__getitem__, indexes))
+        for name in DATES:
+            days = _ints(field[name], 0 if name != "allocated" else 1, _LAST_DAY)
+            if days is None:
+                return None
+            values[name] = list(map(self._day, days))
+        spans = map(PortSpan._make, zip(starts, ends, strict=True))
+        ordered = (values[name] for name in _FACT_ORDER)
+        many = list(map(Facts._make, zip(services, spans, *ordered, strict=True)))
+        return many if all(map(consistent, many)) else None
+
+    def _day(self, number: int) -> dt.date | None:
+        day = self._days.get(number)
+        if day is None and number:
+            day = self._days[number] = dt.date.fromordinal(number)
+        return day
+
+    def _table(self, name: str, table: object) -> list[object] | None:
+        """A table's values, each checked and shared; None when one is wrong."""
+        if type(table) is not list:
+            return None
+        check = _TABLE_CHECKS[name]
+        values = [check(value) for value in table]
+        if _BAD in values:
+            return None
+        return [self._shared.setdefault(value, value) for value in values]
+
+
+_ALL = ("service", "start", "end", *TABLED, *DATES)
+_FACT_ORDER = ("protocols", "scopes", "owner", "status", *DATES, "depends_on", "modeline")
+_BAD = object()  # a value the schema stage would have refused
+
+
+def _column(stored: dict[str, object], name: str, count: int) -> list[object]:
+    column = stored[name]
+    if type(column) is not list or len(column) != count:
+        raise ValueError(name)
+    return column
+
+
+def _all_str(values: list[object]) -> bool:
+    return set(map(type, values)) <= {str}
+
+
+def _ints(values: list[object], low: int, high: int) -> list[int] | None:
+    """``values`` when every one is an int (not a bool) from ``low`` to ``high``."""
+    if values and set(map(type, values)) != {int}:
+        return None
+    numbers = cast(list[int], values)
+    return numbers if not numbers or (low <= min(numbers) and max(numbers) <= high) else None
+
+
+def consistent(facts: Facts) -> bool:
+    """The schema stage's rules on status and dates (portcheck.model.consistency)."""
+    if (facts.retired_on is not None) != (facts.status == "retired"):
+        return False
+    if facts.status == "reserved" and facts.expires is None:
+        return False
+    later = (facts.review_by, facts.expires, facts.retired_on)
+    return all(day is None or day >= facts.allocated for day in later)
+
+
+def _strings(value: object, accepts: Callable[[str], object], *, empty: bool) -> object:
+    """A list of distinct strings ``accepts`` takes, as a tuple; else _BAD."""
+    if type(value) is not list or not (value or empty):
+        return _BAD
+    if not all(type(item) is str and accepts(item) for item in value):
+        return _BAD
+    return tuple(value) if len(set(value)) == len(value) else _BAD
+
+
+def _protocols(value: object) -> object:
+    return _strings(value, PROTOCOLS.__contains__, empty=False)
+
+
+def _scopes(value: object) -> object:
+    return _strings(value, lambda scope: len(scope) <= 255 and _SCOPE.fullmatch(scope), empty=False)
+
+
+def _ids(value: object) -> object:
+    return _strings(value, _SERVICE.fullmatch, empty=True)
+
+
+def _owner(value: object) -> object:
+    return value if type(value) is str and len(value) <= 100 and _OWNER.fullmatch(value) else _BAD
+
+
+def _status(value: object) -> object:
+    return value if value in STATUSES else _BAD
+
+
+def _modeline(value: object) -> object:
+    if value is None:
+        return None
+    if type(value) is not list or len(value) != 3:
+        return _BAD
+    line, column, target = value
+    if type(line) is int and type(column) is int and type(target) is str and min(line, column) >= 1:
+        return Modeline(line, column, target)
+    return _BAD
+
+
+_TABLE_CHECKS: dict[str, Callable[[object], object]] = {
+    "protocols": _protocols,
+    "scopes": _scopes,
+    "owner": _owner,
+    "status": _status,
+    "depends_on": _ids,
+    "modeline": _modeline,
+}
+
+
+def facts_model(facts: Facts) -> Allocation:
+    """An Allocation of ``facts`` alone, for a file that changed under a run (its
+    other fields are empty): built, not validated, since the facts already were."""
+    span = facts.span
+    return Allocation.model_construct(
+        service=facts.service,
+        port=span.start if span.size == 1 else f"{span.start}-{span.end}",
+        protocol=facts.protocols[0] if len(facts.protocols) == 1 else list(facts.protocols),
+        scope=facts.scopes[0] if len(facts.scopes) == 1 else list(facts.scopes),
+        owner=facts.owner,
+        contact=None,
+        description="",
+        status=facts.status,
+        allocated=facts.allocated,
+        review_by=facts.review_by,
+        expires=facts.expires,
+        retired_on=facts.retired_on,
+        depends_on=list(facts.depends_on),
+        links=[],
+    )
