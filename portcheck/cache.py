@@ -19,9 +19,10 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import subprocess
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TypeGuard, cast
 
@@ -57,6 +58,22 @@ class CheckCache:
     def known_blob(self, relative: str) -> str | None:
         """The blob id git's index holds for an unmodified tracked file, else None."""
         return None if self._index is None else self._index.blobs().get(relative)
+
+    def vouched(self, paths: Sequence[str]) -> list[Verdict | None]:
+        """For each of ``paths``, its stored verdict when git's index says the file
+        still holds the bytes it was judged on (kept for saving), else None. One pass
+        for the whole register: this is most of a warm run's per-file work."""
+        blobs = {} if self._index is None else self._index.blobs()
+        old, new = self.old, self.new
+        found: list[Verdict | None] = []
+        for path in paths:
+            stored = old.get(path)
+            if stored is not None and stored[0] == blobs.get(path):
+                new[path] = stored
+                found.append(stored[1])
+            else:
+                found.append(None)
+        return found
 
     def verdict(self, relative: str, blob: str) -> Verdict | None:
         """The stored verdict on the file at ``relative`` when it held the same bytes."""
@@ -186,8 +203,6 @@ class _IndexBlobs:
     so that it lists and compares while this process walks the register."""
 
     def __init__(self, root: Path) -> None:
-        # -v tags each entry: H for a plain tracked file; h (assume-unchanged) and S
-        # (skip-worktree) are files whose changes `ls-files -m` would not report.
         self._staged = _start(root, "ls-files", "-s", "-v", "-z", "--", "ports")
         self._changed = _start(root, "ls-files", "-m", "-o", "-z", "--", "ports")
         self._blobs: dict[str, str] | None = None
@@ -206,16 +221,16 @@ class _IndexBlobs:
         return self._blobs
 
 
+#: An entry of `git ls-files -s -v -z`: tag H (a plain tracked file: h is
+#: assume-unchanged, S skip-worktree, whose changes `ls-files -m` would not report),
+#: mode 100644 or 100755, the blob id, stage 0 (not in a merge conflict), the path.
+_PLAIN_ENTRY = re.compile("(?<![^\0])H 1006[0-7][0-7] ([0-9a-f]+) 0\t([^\0]*)")
+
+
 def _unchanged(staged: bytes, changed: bytes) -> dict[str, str]:
-    dirty = set(changed.decode("utf-8", "surrogateescape").split("\0"))
-    blobs = {}
-    for record in staged.decode("utf-8", "surrogateescape").split("\0"):
-        meta, _, path = record.partition("\t")
-        fields = meta.split()
-        # Mode 100644/100755 and stage 0: a plain file not in a merge conflict.
-        plain = fields[:1] == ["H"] and fields[1].startswith("1006") and fields[3:] == ["0"]
-        if plain and len(fields) == 4 and path not in dirty:
-            blobs[path] = fields[2]
+    blobs = {path: blob for blob, path in _PLAIN_ENTRY.findall(os.fsdecode(staged))}
+    for path in os.fsdecode(changed).split("\0"):
+        blobs.pop(path, None)
     return blobs
 
 

@@ -50,8 +50,12 @@ def judged_all(root: Path, paths: Sequence[str], cache: CheckCache | None) -> li
     outcomes: list[Judged | None] = [None] * len(paths)
     pending: list[int] = []
     blobs: list[str | None] = [None] * len(paths)
+    vouched = [None] * len(paths) if cache is None else cache.vouched(paths)
     for index, relative in enumerate(paths):
-        if cache is not None:
+        verdict = vouched[index]
+        if verdict is not None:
+            outcomes[index] = recall(verdict, relative)
+        if outcomes[index] is None and cache is not None:
             outcomes[index], blobs[index] = _from_cache(root, relative, cache)
         if outcomes[index] is None:
             pending.append(index)

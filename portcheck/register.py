@@ -12,7 +12,7 @@ from portcheck.codeowners import Codeowners, load_codeowners
 from portcheck.errors import UsageError
 from portcheck.finding import Finding
 from portcheck.judge import Accepted, judged_all
-from portcheck.load import REGISTER, allocation_id, load_file, walk
+from portcheck.load import EXTENSION, REGISTER, load_file, walk
 from portcheck.load.document import Document
 from portcheck.model import Allocation, Policy
 from portcheck.model.facts import Facts, facts_model
@@ -110,35 +110,31 @@ def build_register(
     if not (root / REGISTER).is_dir():
         raise UsageError(f"{root}: no {REGISTER}/ folder: is this a portcheck register?")
     findings: list[Finding] = []
-    entries: list[Entry] = []
-    ids: dict[str, list[str]] = {}
     failed: set[str] = set()
-    named: list[tuple[str, str]] = []  # (path, id) of the files to judge, in walk order
+    paths: list[str] = []  # the files to judge, in walk order
     for relative, problem in walk(root):
-        if problem is not None:
+        if problem is None:
+            paths.append(relative)
+        else:
             findings.append(problem)
             failed.add(relative)
-            continue
-        ident = allocation_id(relative.rpartition("/")[2])
-        assert ident is not None  # walk() reports every file name that is not an id
-        ids.setdefault(ident, []).append(relative)
-        named.append((relative, ident))
-    outcomes = judged_all(root, [relative for relative, _ in named], cache)
-    for (relative, ident), loaded in zip(named, outcomes, strict=True):
-        if isinstance(loaded, Finding):
+    idents = [path[path.rfind("/") + 1 : -len(EXTENSION)] for path in paths]  # walk() checked
+    entries: list[Entry] = []
+    for relative, ident, loaded in zip(paths, idents, judged_all(root, paths, cache), strict=True):
+        if isinstance(loaded, Accepted):
+            entries.append(_entry(root, relative, ident, loaded))
+        elif isinstance(loaded, Finding):
             findings.append(loaded)
             failed.add(relative)
-        elif isinstance(loaded, list):
-            findings.extend(loaded)
         else:
-            entries.append(_entry(root, relative, ident, loaded))
+            findings.extend(loaded)
     if cache is not None:
         cache.save()
     register = Register(
         root=root,
         policy=policy,
         entries=tuple(entries),
-        ids={ident: tuple(held) for ident, held in ids.items()},
+        ids=_ids(paths, idents),
         load_failed=frozenset(failed),
         today=today,
         codeowners=load_codeowners(root),
@@ -147,9 +143,21 @@ def build_register(
 
 
 def _entry(root: Path, relative: str, ident: str, accepted: Accepted) -> Entry:
-    if accepted.loaded is not None:
-        accepted.loaded[0].forget_positions(functools.partial(load_file, root, relative))
+    if accepted.loaded is None:
+        return Entry(relative, ident, accepted.facts, root=root)
+    accepted.loaded[0].forget_positions(functools.partial(load_file, root, relative))
     return Entry(relative, ident, accepted.facts, root=root, loaded=accepted.loaded)
+
+
+def _ids(paths: list[str], idents: list[str]) -> dict[str, tuple[str, ...]]:
+    """id -> the paths that hold it (two for a duplicate id, PC401)."""
+    ids: dict[str, tuple[str, ...]] = {i: (p,) for p, i in zip(paths, idents, strict=True)}
+    if len(ids) < len(paths):  # a duplicate: gather every holder
+        held: dict[str, list[str]] = {}
+        for path, ident in zip(paths, idents, strict=True):
+            held.setdefault(ident, []).append(path)
+        ids = {ident: tuple(holders) for ident, holders in held.items()}
+    return ids
 
 
 def _display(root: Path, path: Path) -> str:

@@ -5,12 +5,17 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from portcheck.checks import policy_ranges
 from portcheck.checks.policy_ranges import inside_one
-from portcheck.model import PortSpan
+from portcheck.load.document import Document
+from portcheck.model import PROTOCOLS, Policy, PortSpan, Protocol
+from portcheck.model.facts import Facts, facts_model
 from portcheck.model.messages import did_you_mean
-from tests.conftest import POLICY, allocation, located, run, write_register
+from portcheck.register import Entry
+from tests.conftest import AS_OF, POLICY, allocation, located, run, write_register
 
 PORT = ("ports/a.yaml", 2, 7)  # "port: " is line 2 of allocation()
 
@@ -159,3 +164,52 @@ def test_inside_one(span: PortSpan, inside: bool) -> None:
 )
 def test_did_you_mean(value: str, shown: str) -> None:
     assert did_you_mean(value, ["global", "prod", "prod/eu", "prod/us", "staging"]) == shown
+
+
+_PORTS = st.integers(1, 40)
+_SPANS = st.tuples(_PORTS, _PORTS).map(lambda pair: PortSpan(min(pair), max(pair)))
+
+
+def _spec(span: PortSpan) -> int | str:
+    return span.start if span.size == 1 else f"{span.start}-{span.end}"
+
+
+@st.composite
+def _policies(draw: st.DrawFn) -> Policy:
+    protocols = draw(st.lists(st.sampled_from(PROTOCOLS), min_size=1, unique=True))
+    ranges = {p: [_spec(s) for s in draw(st.lists(_SPANS, max_size=3))] for p in protocols}
+    blocks = draw(st.lists(st.tuples(_SPANS, st.none() | st.sampled_from(PROTOCOLS)), max_size=3))
+    reserved = [{"port": _spec(s), "protocol": p, "reason": "r"} for s, p in blocks]
+    return Policy.model_validate(
+        {
+            "protocols": protocols,
+            "ranges": ranges,
+            "reserved": reserved,
+            "scopes": ["prod"],
+            "max_range": draw(st.integers(1, 8)),
+            "platform": "@acme/platform",
+        }
+    )
+
+
+@settings(max_examples=600, deadline=None)
+@given(
+    _policies(),
+    _SPANS,
+    st.lists(st.sampled_from(PROTOCOLS), min_size=1, max_size=2, unique=True),
+    st.sampled_from([("global",), ("prod",), ("lab",), ("prod", "lab")]),
+)
+def test_the_fast_path_passes_exactly_what_has_no_finding(
+    policy: Policy, span: PortSpan, protocols: list[Protocol], scopes: tuple[str, ...]
+) -> None:
+    """The one-byte-per-port verdict agrees with the rules it skips."""
+    claimed = tuple(protocols)
+    facts = Facts("svc", span, claimed, scopes, "@a", "active", AS_OF, None, None, None, (), None)
+    path = "ports/svc.yaml"
+    entry = Entry(path, "svc", facts, loaded=(Document(path, {}), facts_model(facts)))
+    found = [
+        *policy_ranges.protocol_findings(entry, policy),
+        *policy_ranges.size_findings(entry, policy),
+        *policy_ranges.scope_findings(entry, policy),
+    ]
+    assert policy_ranges._Passes(policy)(facts) == (not found), found

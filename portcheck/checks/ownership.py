@@ -31,7 +31,15 @@ def check(register: Register) -> Iterator[Finding]:
     yield from file_findings(codeowners)
     if codeowners.path is not None and not codeowners.unread:
         yield from protected_findings(codeowners, codeowners.path, register.policy.platform)
+    owns: dict[tuple[int, str], bool] = {}  # (rule line, owner) -> owned_by, asked once
     for entry in register.entries:
+        decided = codeowners.ruleset.owners_of(codeowners.prefix + entry.path)
+        if decided is not None and decided.owners:
+            key = (decided.line, entry.facts.owner)
+            if key not in owns:
+                owns[key] = owned_by(decided, entry.facts.owner)
+            if owns[key]:
+                continue  # the common case, without a generator per file
         yield from entry_findings(entry, codeowners)
 
 

@@ -27,6 +27,7 @@ class Ruleset:
         self._exact: dict[str, int] = {}  # `/a/b`: the path a/b itself
         self._below: dict[str, int] = {}  # `/a/b` and `/a/b/`: paths under a/b/
         self._wild: list[int] = []
+        self._folders: dict[str, int] = {}  # a folder -> _below_folder() of its files
         for index, rule in enumerate(self.rules):
             literal = rule.pattern.literal
             if literal is None:
@@ -37,16 +38,25 @@ class Ruleset:
             self._below[literal] = index
         self._index = WildcardIndex((i, self.rules[i].pattern.text) for i in self._wild)
 
+    def _below_folder(self, path: str) -> int:
+        """The last folder rule that covers the folders of ``path``, or -1."""
+        best = -1
+        slash = path.find("/")
+        while slash > 0:
+            best = max(best, self._below.get(path[:slash], -1))
+            slash = path.find("/", slash + 1)
+        return best
+
     def owners_of(self, path: str) -> OwnersLine | None:
         """The rule that decides ``path`` (repo-relative, POSIX), or None if none matches.
 
         The rule's owners may be empty: a rule without owners leaves the path unowned.
         """
-        best = self._exact.get(path, -1)
-        slash = path.find("/")
-        while slash > 0:
-            best = max(best, self._below.get(path[:slash], -1))
-            slash = path.find("/", slash + 1)
+        folder = path[: max(path.rfind("/"), 0)]
+        below = self._folders.get(folder)
+        if below is None:
+            below = self._folders[folder] = self._below_folder(path)
+        best = max(self._exact.get(path, -1), below)
         for index in self._index.candidates(path):
             if index < best:
                 break

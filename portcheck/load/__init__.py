@@ -25,6 +25,8 @@ EXTENSION = ".yaml"
 #: Files that may sit beside allocations (docs/file-format.md).
 BESIDE = frozenset({".gitkeep", "README.md"})
 _ID = re.compile(ID_PATTERN)
+#: A file name allocation_id() accepts, in one match.
+_ALLOCATION_NAME = re.compile(rf"(?=.{{1,{ID_MAX}}}\.yaml\Z)[a-z0-9]+(?:-[a-z0-9]+)*\.yaml")
 #: NEL, LINE SEPARATOR, PARAGRAPH SEPARATOR: line breaks in YAML 1.1, not in YAML 1.2.
 _BREAK_LIKE = re.compile("[\x85\u2028\u2029]")
 #: portcheck's own temporary files (`.<name>.<random>.portcheck-tmp`, actions/atomic.py):
@@ -71,6 +73,8 @@ def walk(root: Path) -> Iterator[tuple[str, Finding | None]]:
                 continue
             if entry.is_dir(follow_symlinks=False):
                 pending.append(relative)
+            elif _ALLOCATION_NAME.fullmatch(entry.name) and entry.is_file(follow_symlinks=False):
+                yield relative, None  # the common case, as file_problem would decide it
             elif _at_work(entry):
                 continue
             elif entry.name not in BESIDE or not entry.is_file(follow_symlinks=False):

@@ -16,6 +16,8 @@ few C-speed passes per field where rows would cost Python work per file.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import operator
 import re
 from collections.abc import Callable, Sequence
 from typing import NamedTuple, cast
@@ -135,28 +137,31 @@ class FactReader:
         starts, ends = _ints(field["start"], PORT_MIN, PORT_MAX), _ints(field["end"], 1, PORT_MAX)
         if starts is None or ends is None or not all(map(int.__le__, starts, ends)):
             return None
+        indexes: dict[str, list[int]] = {}
         values: dict[str, list[object]] = {}
         for name in TABLED:
             table = self._table(name, stored["tables"].get(name))
-            indexes = None if table is None else _ints(field[name], 0, len(table) - 1)
-            if table is None or indexes is None:
+            column = None if table is None else _ints(field[name], 0, len(table) - 1)
+            if table is None or column is None:
                 return None
-            values[name] = list(map(table.__getitem__, indexes))
+            indexes[name], values[name] = column, list(map(table.__getitem__, column))
         for name in DATES:
             days = _ints(field[name], 0 if name != "allocated" else 1, _LAST_DAY)
             if days is None:
                 return None
-            values[name] = list(map(self._day, days))
-        spans = map(PortSpan._make, zip(starts, ends, strict=True))
+            indexes[name], values[name] = days, list(map(self._days_of(days).__getitem__, days))
+        if not _consistent(indexes, stored["tables"]["status"]):
+            return None
+        spans = map(_new_span, zip(starts, ends, strict=True))
         ordered = (values[name] for name in _FACT_ORDER)
-        many = list(map(Facts._make, zip(services, spans, *ordered, strict=True)))
-        return many if all(map(consistent, many)) else None
+        return list(map(_new_facts, zip(services, spans, *ordered, strict=True)))
 
-    def _day(self, number: int) -> dt.date | None:
-        day = self._days.get(number)
-        if day is None and number:
-            day = self._days[number] = dt.date.fromordinal(number)
-        return day
+    def _days_of(self, numbers: list[int]) -> dict[int, dt.date | None]:
+        """Day number -> date for ``numbers``, each date made once per reader."""
+        days = self._days
+        for number in set(numbers).difference(days):
+            days[number] = dt.date.fromordinal(number)
+        return days
 
     def _table(self, name: str, table: object) -> list[object] | None:
         """A table's values, each checked and shared; None when one is wrong."""
@@ -191,6 +196,29 @@ def _ints(values: list[object], low: int, high: int) -> list[int] | None:
         return None
     numbers = cast(list[int], values)
     return numbers if not numbers or (low <= min(numbers) and max(numbers) <= high) else None
+
+
+# Tuples made in C from a row: NamedTuple._make is a Python call per row.
+_new_span = functools.partial(tuple.__new__, PortSpan)
+_new_facts = functools.partial(tuple.__new__, Facts)
+
+
+def _consistent(days: dict[str, list[int]], statuses: list[str]) -> bool:
+    """consistent() for every row at once, on day numbers (0 for none) and status
+    indexes, in a few passes of C functions rather than a Python call per row."""
+    status = days["status"]
+    retired = [name == "retired" for name in statuses]
+    reserved = [name == "reserved" for name in statuses]
+    allocated = days["allocated"]
+    if not all(map(operator.eq, map(bool, days["retired_on"]), map(retired.__getitem__, status))):
+        return False  # retired_on exactly when retired
+    if any(map(operator.gt, map(reserved.__getitem__, status), map(bool, days["expires"]))):
+        return False  # a reservation without expires
+    later = (days[name] for name in ("review_by", "expires", "retired_on"))
+    return all(
+        all(map(operator.or_, map(operator.not_, day), map(operator.ge, day, allocated)))
+        for day in later
+    )
 
 
 def consistent(facts: Facts) -> bool:
