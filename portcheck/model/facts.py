@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import itertools
 import operator
 import re
 from collections.abc import Callable, Sequence
@@ -167,9 +168,8 @@ class FactReader:
         """A table's values, each checked and shared; None when one is wrong."""
         if type(table) is not list:
             return None
-        check = _TABLE_CHECKS[name]
-        values = [check(value) for value in table]
-        if _BAD in values:
+        values = _TABLE_CHECKS[name](table)
+        if values is None:
             return None
         return [self._shared.setdefault(value, value) for value in values]
 
@@ -231,25 +231,47 @@ def consistent(facts: Facts) -> bool:
     return all(day is None or day >= facts.allocated for day in later)
 
 
-def _strings(value: object, accepts: Callable[[str], object], *, empty: bool) -> object:
-    """A list of distinct strings ``accepts`` takes, as a tuple; else _BAD."""
-    if type(value) is not list or not (value or empty):
-        return _BAD
-    if not all(type(item) is str and accepts(item) for item in value):
-        return _BAD
-    return tuple(value) if len(set(value)) == len(value) else _BAD
+def _string_lists(
+    table: list[object], accepts: Callable[[str], object], *, empty: bool
+) -> list[object] | None:
+    """Lists of distinct strings ``accepts`` takes, as tuples; None if one is not.
+    Checked in a few passes over the whole table: a register has tens of thousands
+    of distinct dependency lists, made of a few thousand distinct ids."""
+    if not (table and set(map(type, table)) == {list}):
+        return None if table else []
+    tuples = list(map(tuple, cast(list[list[object]], table)))
+    items = set(itertools.chain.from_iterable(tuples))  # TypeError: a list inside
+    if not (set(map(type, items)) <= {str} and all(map(accepts, cast(set[str], items)))):
+        return None
+    if not (empty or all(tuples)):
+        return None
+    if any(map(operator.ne, map(len, map(set, tuples)), map(len, tuples))):
+        return None  # an item twice
+    return list(tuples)
 
 
-def _protocols(value: object) -> object:
-    return _strings(value, PROTOCOLS.__contains__, empty=False)
+def _protocols(table: list[object]) -> list[object] | None:
+    return _string_lists(table, PROTOCOLS.__contains__, empty=False)
 
 
-def _scopes(value: object) -> object:
-    return _strings(value, lambda scope: len(scope) <= 255 and _SCOPE.fullmatch(scope), empty=False)
+def _scopes(table: list[object]) -> list[object] | None:
+    return _string_lists(
+        table, lambda scope: len(scope) <= 255 and _SCOPE.fullmatch(scope), empty=False
+    )
 
 
-def _ids(value: object) -> object:
-    return _strings(value, _SERVICE.fullmatch, empty=True)
+def _ids(table: list[object]) -> list[object] | None:
+    return _string_lists(table, _SERVICE.fullmatch, empty=True)
+
+
+def _each(check: Callable[[object], object]) -> Callable[[list[object]], list[object] | None]:
+    """A table check from a check of one value (for the short tables)."""
+
+    def checked(table: list[object]) -> list[object] | None:
+        values = [check(value) for value in table]
+        return None if _BAD in values else values
+
+    return checked
 
 
 def _owner(value: object) -> object:
@@ -271,13 +293,13 @@ def _modeline(value: object) -> object:
     return _BAD
 
 
-_TABLE_CHECKS: dict[str, Callable[[object], object]] = {
+_TABLE_CHECKS: dict[str, Callable[[list[object]], list[object] | None]] = {
     "protocols": _protocols,
     "scopes": _scopes,
-    "owner": _owner,
-    "status": _status,
+    "owner": _each(_owner),
+    "status": _each(_status),
     "depends_on": _ids,
-    "modeline": _modeline,
+    "modeline": _each(_modeline),
 }
 
 

@@ -19,7 +19,7 @@ from portcheck.finding import Finding, Location, printable, printable_text
 from portcheck.load.document import Document, NodePath
 from portcheck.model import PORT_MAX, Allocation
 from portcheck.model.ambiguous import DECIMAL, ambiguous_number
-from portcheck.model.consistency import consistency_problems
+from portcheck.model.consistency import consistency_problems, consistent
 from portcheck.model.messages import (
     Problem,
     field_name,
@@ -39,6 +39,13 @@ FIELDS = frozenset(Allocation.model_fields)
 def validate_allocation(doc: Document) -> Allocation | list[Finding]:
     """The allocation in ``doc``, or every schema-stage finding about it. Never raises."""
     data = doc.data
+    # The common case first: what every rule below would pass, asked in one go.
+    plain = FIELDS.issuperset(data) and None not in data.values() and consistent(data)
+    if plain and _port_problem(doc) is None:
+        try:
+            return Allocation.model_validate(data)
+        except ValidationError:
+            pass  # the rules below say why
     problems = [(UNKNOWN_FIELD, p) for p in unknown_fields(data, FIELDS)]
     port = _port_problem(doc)
     if port is not None:
