@@ -28,7 +28,7 @@ from typing import TypeGuard, cast
 
 from portcheck import __version__
 from portcheck.finding import Finding, Location
-from portcheck.model.facts import FactReader, Facts, columns
+from portcheck.model.facts import FactReader, Facts, each_column
 from portcheck.rules import BY_CODE
 
 FORMAT = "portcheck-check-cache/3"
@@ -54,21 +54,28 @@ class CheckCache:
         self.old = _read(folder / CACHE_FILE, self.stamp) if self.usable else {}
         self.new: dict[str, tuple[str, Verdict]] = {}
         self.fresh = False  # a verdict not read from the cache was kept
+        #: The blob ids of the register's files (vouched() fills it from git's listing,
+        #: keyed by the walk's own path strings, so git's copies can go: 10 MiB).
+        self._known: dict[str, str | None] | None = None
 
     def known_blob(self, relative: str) -> str | None:
         """The blob id git's index holds for an unmodified tracked file, else None."""
+        if self._known is not None:
+            return self._known.get(relative)
         return None if self._index is None else self._index.blobs().get(relative)
 
     def vouched(self, paths: Sequence[str]) -> list[Verdict | None]:
         """For each of ``paths``, its stored verdict when git's index says the file
         still holds the bytes it was judged on (kept for saving), else None. One pass
         for the whole register: this is most of a warm run's per-file work."""
-        blobs = {} if self._index is None else self._index.blobs()
+        listed = {} if self._index is None else self._index.blobs()
+        self._known = blobs = {path: listed.get(path) for path in paths}
+        self._index = None
         old, new = self.old, self.new
         found: list[Verdict | None] = []
         for path in paths:
             stored = old.get(path)
-            if stored is not None and stored[0] == blobs.get(path):
+            if stored is not None and stored[0] == blobs[path]:
                 new[path] = stored
                 found.append(stored[1])
             else:
@@ -90,9 +97,19 @@ class CheckCache:
             self._index.close()
 
     def save(self) -> None:
-        """Write this run's verdicts atomically; a failure to write only costs speed."""
-        if not self.usable or (not self.fresh and len(self.new) == len(self.old)):
-            return  # unusable, or every verdict came from the cache: nothing to change
+        """Write this run's verdicts atomically (a failure to write only costs speed),
+        then let go of them and of git's listing: 60 MiB at 100,000 files, which the
+        checks that follow need room for."""
+        changed = self.usable and (self.fresh or len(self.new) != len(self.old))
+        self.close()
+        self.old, self._index = {}, None  # the blob ids to write are in self.new
+        try:
+            if changed:
+                self._write()
+        finally:
+            self.new = {}
+
+    def _write(self) -> None:
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             ignore = self.folder / ".gitignore"
@@ -105,15 +122,15 @@ class CheckCache:
 
 def _encoded(stamp: list[str], verdicts: dict[str, tuple[str, Verdict]]) -> Iterator[str]:
     """The cache's JSON in pieces, a column or a thousand findings at a time, each
-    through json.dumps's C encoder (iterencode is pure Python)."""
-    accepted = [(path, blob, kept[1]) for path, (blob, kept) in verdicts.items() if kept[0] == "ok"]
-    yield '{"stamp":' + json.dumps(stamp) + ',"accepted":{"path":'
-    yield json.dumps([path for path, _, _ in accepted])
-    yield ',"blob":' + json.dumps([blob for _, blob, _ in accepted])
-    stored = columns([cast(Facts, facts) for _, _, facts in accepted])
-    yield ',"facts":{' + ",".join(
-        f'"{name}":{json.dumps(column)}' for name, column in stored.items()
-    )
+    through json.dumps's C encoder (iterencode is pure Python) and each let go of
+    before the next is made."""
+    accepted = [path for path, (_, kept) in verdicts.items() if kept[0] == "ok"]
+    yield '{"stamp":' + json.dumps(stamp) + ',"accepted":{"path":' + json.dumps(accepted)
+    yield ',"blob":' + json.dumps([verdicts[path][0] for path in accepted])
+    facts = [cast(Facts, verdicts[path][1][1]) for path in accepted]
+    yield ',"facts":{'
+    for number, (name, column) in enumerate(each_column(facts)):
+        yield ("," if number else "") + f'"{name}":' + json.dumps(column)
     refused = [(path, [blob, *kept]) for path, (blob, kept) in verdicts.items() if kept[0] != "ok"]
     yield '}},"refused":{'
     for start in range(0, len(refused), 1000):
@@ -217,6 +234,7 @@ class _IndexBlobs:
     def blobs(self) -> dict[str, str]:
         if self._blobs is None:
             staged, changed = _finish(self._staged), _finish(self._changed)
+            self._staged = self._changed = None  # a Popen keeps what it read (9 MB)
             self._blobs = {} if staged is None or changed is None else _unchanged(staged, changed)
         return self._blobs
 

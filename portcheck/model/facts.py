@@ -20,7 +20,7 @@ import functools
 import itertools
 import operator
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import NamedTuple, cast
 
 from portcheck.load import ID_MAX
@@ -85,21 +85,23 @@ Columns = dict[str, list[object]]
 
 def columns(many: Sequence[Facts]) -> dict[str, object]:
     """``many`` as JSON columns (FactReader.read takes them back)."""
-    out: dict[str, object] = {
-        "service": [facts.service for facts in many],
-        "start": [facts.span.start for facts in many],
-        "end": [facts.span.end for facts in many],
-    }
+    return dict(each_column(many))
+
+
+def each_column(many: Sequence[Facts]) -> Iterator[tuple[str, object]]:
+    """columns(), one column at a time: the cache writes each before making the next."""
+    yield "service", [facts.service for facts in many]
+    yield "start", [facts.span.start for facts in many]
+    yield "end", [facts.span.end for facts in many]
     tables: dict[str, list[object]] = {}
     for name in TABLED:
         index: dict[object, int] = {}
-        out[name] = [index.setdefault(getattr(facts, name), len(index)) for facts in many]
+        yield name, [index.setdefault(getattr(facts, name), len(index)) for facts in many]
         tables[name] = [_plain(value) for value in index]
     for name in DATES:
         days = (getattr(facts, name) for facts in many)
-        out[name] = [0 if day is None else day.toordinal() for day in days]
-    out["tables"] = tables
-    return out
+        yield name, [0 if day is None else day.toordinal() for day in days]
+    yield "tables", tables
 
 
 def _plain(value: object) -> object:
