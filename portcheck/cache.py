@@ -16,13 +16,14 @@ own verdicts).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 import re
 import subprocess
 import tempfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TypeGuard, cast
 
@@ -32,6 +33,9 @@ from portcheck.model.facts import FactReader, Facts, each_column
 from portcheck.rules import BY_CODE
 
 FORMAT = "portcheck-check-cache/3"
+#: Verdicts from which the cache is written beside the checks (CheckCache.save): a
+#: fork costs a few milliseconds, more than writing a small cache.
+BACKGROUND_FROM = 5000
 CACHE_FILE = "check.json"
 #: A file's verdict: ("ok", its Facts), ("bad", schema findings) or ("load", its
 #: PC10x finding), findings as rows without their path.
@@ -57,6 +61,7 @@ class CheckCache:
         #: The blob ids of the register's files (vouched() fills it from git's listing,
         #: keyed by the walk's own path strings, so git's copies can go: 10 MiB).
         self._known: dict[str, str | None] | None = None
+        self._writer: int | None = None  # the pid of a child writing the cache
 
     def known_blob(self, relative: str) -> str | None:
         """The blob id git's index holds for an unmodified tracked file, else None."""
@@ -93,18 +98,27 @@ class CheckCache:
         self.fresh = self.fresh or stored is None or stored[1] is not verdict
 
     def close(self) -> None:
+        """Stop git if it is still listing, and wait for the cache to be written."""
         if self._index is not None:
             self._index.close()
+        if self._writer is not None:
+            _wait(self._writer)
+            self._writer = None
 
     def save(self) -> None:
         """Write this run's verdicts atomically (a failure to write only costs speed),
         then let go of them and of git's listing: 60 MiB at 100,000 files, which the
-        checks that follow need room for."""
+        checks that follow need room for. A large cache is written by a forked child
+        while the checks run (close() waits for it): a third of a second at 100,000
+        files that is otherwise on every run's path."""
         changed = self.usable and (self.fresh or len(self.new) != len(self.old))
-        self.close()
+        if self._index is not None:
+            self._index.close()
         self.old, self._index = {}, None  # the blob ids to write are in self.new
         try:
-            if changed:
+            if changed and len(self.new) >= BACKGROUND_FROM:
+                self._writer = _beside(self._write)
+            elif changed:
                 self._write()
         finally:
             self.new = {}
@@ -118,6 +132,29 @@ class CheckCache:
             _replace(self.folder / CACHE_FILE, _encoded(self.stamp, self.new))
         except OSError:
             return
+
+
+def _beside(work: Callable[[], None]) -> int | None:
+    """Run ``work`` in a forked child and return its pid, or here where the OS has no
+    fork (Windows) or refuses one (a process limit)."""
+    fork = getattr(os, "fork", None)
+    try:
+        pid = None if fork is None else fork()
+    except OSError:
+        pid = None
+    if pid is None:
+        work()
+    elif pid == 0:  # the child: write, and leave without the parent's exit handlers
+        try:
+            work()
+        finally:
+            os._exit(0)
+    return pid
+
+
+def _wait(pid: int) -> None:
+    with contextlib.suppress(ChildProcessError):  # already reaped
+        os.waitpid(pid, 0)
 
 
 def _encoded(stamp: list[str], verdicts: dict[str, tuple[str, Verdict]]) -> Iterator[str]:

@@ -17,10 +17,12 @@ from typing import NamedTuple, cast
 
 from portcheck.cache import CheckCache, Verdict, blob_id, finding_verdict, verdict_findings
 from portcheck.finding import Finding
-from portcheck.load import parse_document, read_allocation
+from portcheck.load import decode_text, parse_document, read_allocation
 from portcheck.load.document import Document
+from portcheck.load.modeline import find_modeline
 from portcheck.model import Allocation
 from portcheck.model.facts import FactReader, Facts, columns
+from portcheck.model.recognize import recognise
 from portcheck.model.validate import validate_allocation
 
 
@@ -157,9 +159,14 @@ def judge(data: bytes | Finding, relative: str) -> Judged:
 
 
 def judged_in_bulk(data: bytes | Finding, relative: str) -> Verdict | None:
-    """What judge() would store for one file, read without positions: only a file
-    with findings, whose findings need them, is read again with them."""
+    """What judge() would store for one file, read without positions: recognised in
+    one pass when it is a plainly valid file (model.recognize), else read by the lean
+    reader; only a file with findings, whose findings need them, is read again."""
     if not isinstance(data, Finding):
+        text = decode_text(data, relative)
+        recognised = None if isinstance(text, Finding) else recognise(text, find_modeline(text))
+        if recognised is not None:
+            return "ok", recognised
         lean = parse_document(data, relative, positions=False)
         validated = lean if isinstance(lean, Finding) else validate_allocation(lean)
         if isinstance(validated, Allocation):

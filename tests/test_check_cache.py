@@ -12,7 +12,10 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from benchmarks.generate import generate
+from portcheck import cache as cache_module
 from portcheck.cache import CACHE_FILE, blob_id
 from portcheck.engine import check_cache, check_register
 from portcheck.model.facts import columns
@@ -217,3 +220,20 @@ def test_a_recalled_file_has_its_facts_and_reads_its_model_again(tmp_path: Path)
     assert (entry.facts.span, entry.facts.owner) == ((8080, 8080), "@acme/team")
     assert entry.allocation.description  # read from the file, only now
     assert entry.document.locate(("port",)).line > 0
+
+
+def test_a_large_cache_is_written_beside_the_checks_and_whole_when_the_run_ends(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """From BACKGROUND_FROM verdicts a forked child writes the cache; the run waits for
+    it: the same bytes as written in this process, read back by the next run."""
+    generate(tmp_path, files=120, seed=9, dirty=14)
+    git(tmp_path, "init", "-q", "-b", "main")
+    commit_all(tmp_path, "register")
+    cold = checked(tmp_path, tmp_path / "here")
+    monkeypatch.setattr(cache_module, "BACKGROUND_FROM", 1)
+    assert checked(tmp_path, tmp_path / "beside") == cold
+    written = [(tmp_path / name / CACHE_FILE).read_bytes() for name in ("here", "beside")]
+    assert written[0] == written[1]
+    assert len(stored(tmp_path / "beside")["accepted"]["path"]) >= 120
+    assert checked(tmp_path, tmp_path / "beside") == cold

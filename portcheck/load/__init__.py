@@ -181,6 +181,11 @@ def parse_document(data: bytes, path: str, *, positions: bool = True) -> Documen
     return document
 
 
+def decode_text(data: bytes, path: str) -> str | Finding:
+    """``data`` as the text both readers read, or the PC102 finding that it is not."""
+    return _decode(data, path)
+
+
 def _decode(data: bytes, path: str) -> str | Finding:
     for bom, encoding in _BOMS:
         if data.startswith(bom):

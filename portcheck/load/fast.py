@@ -267,3 +267,26 @@ def _flow_items(raw: str) -> list[object] | None:
             return None
         items.append(resolve_plain(text))
     return items
+
+
+def unusual(text: str) -> bool:
+    """True when ``text`` holds a character the fast readers leave to the strict one."""
+    return _UNUSUAL.search(text) is not None
+
+
+def flat_value(raw: str) -> tuple[str, str, object] | None:
+    """A value after `key: `, stripped of spaces, as the fast reader reads it: (style,
+    written text, value), with style "flow" and a list of values for ``[a, b]``;
+    None when it is anything else (a block list, a comment, an indicator)."""
+    if not raw:
+        return None
+    if raw[0] == "[":
+        items = _flow_items(raw)
+        return None if items is None else ("flow", raw, items)
+    if raw[0] in _INDICATORS and raw[0] != '"':
+        return None
+    parsed = _scalar(raw)
+    if parsed is None:
+        return None
+    value, written = parsed
+    return written.style, written.text, value
