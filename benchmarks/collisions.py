@@ -36,14 +36,19 @@ def register_claims(files: int, seed: int, copies: int) -> list[Claim]:
     ``copies`` duplicates of random ones."""
     generated = clean_entries(files, random.Random(seed), Allocator())
     entries = sorted(generated, key=lambda e: f"{e.team}/{e.ident}.yaml")
-    claims = [Claim(names(e.protocols), PortSpan(*e.port), names(e.scopes)) for e in entries]
+    claims = [claim(e.protocols, e.port, e.scopes) for e in entries]
     picker = random.Random(seed + 1)
     return claims + [picker.choice(claims) for _ in range(copies)]
 
 
-def names(values: Sequence[str]) -> tuple[str, ...]:
-    """Interned, as the loader interns short values: equal names are one object."""
-    return tuple(map(sys.intern, values))
+def claim(protocols: Sequence[str], port: tuple[int, int], scopes: Sequence[str]) -> Claim:
+    """A claim made of new objects, as loading creates them one file after another
+    (where they lie in memory matters at this size); names interned, as the loader
+    interns short values."""
+    start, end = (int(str(number)) for number in port)
+    return Claim(
+        tuple(map(sys.intern, protocols)), PortSpan(start, end), tuple(map(sys.intern, scopes))
+    )
 
 
 def pile_up(count: int) -> list[Claim]:

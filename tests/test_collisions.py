@@ -11,7 +11,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from portcheck.checks import collisions
-from portcheck.checks.collisions import Claim, colliding_pairs, describe, lineage
+from portcheck.checks.collisions import describe
+from portcheck.checks.pairs import Claim, colliding_pairs
+from portcheck.checks.suspects import lineage
 from portcheck.finding import Location
 from portcheck.model import Allocation, PortSpan
 from tests.conftest import allocation, located, run, write_register
