@@ -22,7 +22,7 @@ from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from itertools import accumulate, chain, compress, count, islice, product, repeat
-from operator import add, ge, gt, le
+from operator import add, ge, gt, le, sub
 
 from portcheck.model import GLOBAL, PORT_MAX, PortSpan
 
@@ -230,7 +230,10 @@ class Line:
             repeat(ends_lo),
             repeat(ends_hi),
         )
-        return compress(count(lo), map(gt, begun, ended))
+        # Both counts are positions in their lists: the spans before them are those
+        # before the segment's first position (other.start and ends_lo).
+        overlapping = map(gt, map(sub, begun, ended), repeat(other.start - ends_lo))
+        return compress(count(lo), overlapping)
 
     def sorted_ends(self, segment: range) -> tuple[list[int], int, int]:
         """A list holding ``segment``'s ends in order, and their bounds in it: the line
