@@ -1,38 +1,30 @@
 """Which claims can collide at all, found in whole-list passes before the exact sweep.
 
 A register that passes has almost no collisions, yet a sweep takes a Python
-step per claim (0.4 s for 100,000 claims). Here sorts, maps and bisects over
-whole lists, which run in C, find every claim that overlaps another claim of a
-related scope (benchmarks/README.md, "Collision pairs"); the sweep then meets
-only those.
+step per claim and scope (0.37 s for 100,000 claims). Here sorts, maps and
+bisects over whole lists, which run in C, find the claims that overlap another
+claim of a related scope (benchmarks/README.md, "Collision pairs"); the sweep
+in portcheck.checks.pairs then meets only those.
 
-Each (protocol, scope) a claim names is a *segment*. Shifting a claim's ports
-by its segment's offset puts every segment on one line without two touching.
-Spans are pairwise apart exactly when, with starts and ends each sorted, every
-end comes before the next start: one pass over the whole line. Claims in a
-scope and in one of its ancestors can meet only where the two segments' hulls
-meet; there each span is bisected into the other segment. Only when that finds
-something are the spans sorted together, to say whose they are.
+The spans lie on one line, a segment per (protocol, scope) (portcheck.checks.
+spread). Spans are pairwise apart exactly when, with starts and ends each
+sorted, every end comes before the next start: one pass over the whole line.
+Claims in a scope and in one of its ancestors can meet only where the two
+segments' hulls meet; there each span is bisected into the other segment (a
+register that gives each scope depth its own band of ports has no such place).
+Only when something meets are the spans sorted together, to say whose they are.
 """
 
 from __future__ import annotations
 
 import functools
 from bisect import bisect_left, bisect_right
-from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
-from itertools import accumulate, chain, compress, count, islice, product, repeat
+from itertools import accumulate, chain, compress, count, islice, repeat
 from operator import add, ge, gt, le, sub
 
-from portcheck.model import GLOBAL, PORT_MAX, PortSpan
-
-#: A claim's (protocols, span, scopes): portcheck.checks.pairs.Claim is one.
-ClaimTuple = tuple[tuple[str, ...], PortSpan, tuple[str, ...]]
-Pair = tuple[str, str]  # (protocol, scope)
-Shape = tuple[tuple[str, ...], tuple[str, ...]]  # (protocols, scopes)
-
-#: Room for every port (the model keeps them in 1-65535), so shifted segments never touch.
-WIDTH = PORT_MAX + 1
+from portcheck.checks.spread import WIDTH, ClaimTuple, Pair, Spread
+from portcheck.model import GLOBAL
 
 
 @functools.lru_cache(maxsize=4096)
@@ -40,14 +32,15 @@ def lineage(scope: str) -> tuple[str, ...]:
     """``scope`` and every scope that contains it, root first: ``prod/eu`` ->
     ``(global, prod, prod/eu)``."""
     parts = scope.split("/")
-    chain = [GLOBAL, *("/".join(parts[: depth + 1]) for depth in range(len(parts)))]
-    return tuple(dict.fromkeys(chain))
+    outer = [GLOBAL, *("/".join(parts[: depth + 1]) for depth in range(len(parts)))]
+    return tuple(dict.fromkeys(outer))
 
 
 def suspects(claims: Sequence[ClaimTuple]) -> list[int]:
-    """Indexes, ascending, of a superset of the claims that collide with another: every
-    claim that overlaps another one in a shared (protocol, scope), or in a protocol it
-    shares and a scope containing or contained in one of its own."""
+    """Indexes, ascending, of the claims that collide with another (they share a
+    protocol, their spans meet and a scope of one contains a scope of the other),
+    and of the claims that meet themselves: a name listed twice, or a scope listed
+    with one of its ancestors. The sweep pairs only these."""
     spread = Spread(claims)
     if Line(spread, aligned=False).apart():
         return []
@@ -59,73 +52,6 @@ def suspects(claims: Sequence[ClaimTuple]) -> list[int]:
     for segment, above in line.related():
         found.update(line.owners(line.meeting_across(segment, above)))
     return sorted(found)
-
-
-class Spread:
-    """Every claim's span once per (protocol, scope) it names, shifted into that
-    segment: claim i's first one at position i, the others after all claims."""
-
-    def __init__(self, claims: Sequence[ClaimTuple]) -> None:
-        self.named: list[Pair] = []  # segment number -> (protocol, scope)
-        self.shifts = _Shifts(self.named)
-        self.starts: list[int] = []
-        self.ends: list[int] = []
-        self.extra: list[int] = []  # the claim of each position from len(claims) on
-        self.claims = len(claims)
-        self._place_others(self._place_firsts(claims))
-
-    def _place_firsts(self, claims: Sequence[ClaimTuple]) -> dict[Shape, list[int]]:
-        """Places each claim in its first segment; the claims with several, by shape.
-        The loop's names are local: at 100,000 claims each lookup saved counts."""
-        shifts, several = self.shifts, defaultdict[Shape, list[int]](list)
-        add_start, add_end = self.starts.append, self.ends.append
-        for protocols, (start, end), scopes in claims:
-            shift = shifts[protocols[0]][scopes[0]]
-            add_start(shift + start)
-            add_end(shift + end)
-            if len(protocols) + len(scopes) > 2:
-                several[protocols, scopes].append(len(self.starts) - 1)
-        return several
-
-    def _place_others(self, several: dict[Shape, list[int]]) -> None:
-        """Places the claims of each shape in their other segments, a whole list at a
-        time: each segment is at a fixed distance from the shape's first one. A name
-        listed twice only makes a claim overlap itself (a suspect the sweep clears)."""
-        for (protocols, scopes), indexes in several.items():
-            first = self.shifts[protocols[0]][scopes[0]]
-            starts = list(map(self.starts.__getitem__, indexes))
-            ends = list(map(self.ends.__getitem__, indexes))
-            for protocol, scope in islice(product(protocols, scopes), 1, None):
-                distance = self.shifts[protocol][scope] - first
-                self.starts.extend(map(add, starts, repeat(distance)))
-                self.ends.extend(map(add, ends, repeat(distance)))
-                self.extra.extend(indexes)
-
-    def owner(self, position: int) -> int:
-        return position if position < self.claims else self.extra[position - self.claims]
-
-
-class _Shifts(dict[str, dict[str, int]]):
-    """protocol -> scope -> the shift of that segment, numbered as first met."""
-
-    def __init__(self, named: list[Pair]) -> None:
-        super().__init__()
-        self.named = named
-
-    def __missing__(self, protocol: str) -> dict[str, int]:
-        scopes = self[protocol] = _ScopeShifts(protocol, self.named)
-        return scopes
-
-
-class _ScopeShifts(dict[str, int]):
-    def __init__(self, protocol: str, named: list[Pair]) -> None:
-        super().__init__()
-        self.protocol, self.named = protocol, named
-
-    def __missing__(self, scope: str) -> int:
-        shift = self[scope] = len(self.named) * WIDTH
-        self.named.append((self.protocol, scope))
-        return shift
 
 
 class Line:
