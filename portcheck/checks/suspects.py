@@ -21,7 +21,8 @@ import functools
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from itertools import accumulate, chain, compress, count, islice, repeat
-from operator import add, ge, gt, le, sub
+from operator import ge, gt, le, sub
+from typing import NamedTuple
 
 from portcheck.checks.spread import WIDTH, ClaimTuple, Pair, Spread
 from portcheck.model import GLOBAL
@@ -73,7 +74,7 @@ class Line:
         self.crowded_numbers: set[int] = set()  # segments where two spans overlap
         if aligned:
             self.crowded_numbers = {self.starts[k] // WIDTH for k in self._reaching()}
-        self._sorted_ends: dict[int, list[int]] = {}
+        self._ports: dict[int, Ports] = {}
 
     def _segments(self) -> dict[Pair, range]:
         found: dict[Pair, range] = {}
@@ -137,37 +138,44 @@ class Line:
         start before it ends than end before it starts. Only the spans within
         ``other``'s hull are counted; ``segment`` must be aligned or apart."""
         delta = (self.number(other) - self.number(segment)) * WIDTH
-        other_ends, ends_lo, ends_hi = self.sorted_ends(other)
-        hi = bisect_right(self.starts, other_ends[ends_hi - 1] - delta, segment.start, segment.stop)
+        hi = bisect_right(self.starts, self._last_end(other) - delta, segment.start, segment.stop)
         lo = segment.start
         if not self.is_crowded(segment):  # its ends are in order too
             lo = bisect_left(self.ends, self.starts[other.start] - delta, lo, hi)
-        begun = map(
-            bisect_right,
-            repeat(self.starts),
-            map(add, self.ends[lo:hi], repeat(delta)),
-            repeat(other.start),
-            repeat(other.stop),
-        )
-        ended = map(
-            bisect_left,
-            repeat(other_ends),
-            map(add, self.starts[lo:hi], repeat(delta)),
-            repeat(ends_lo),
-            repeat(ends_hi),
-        )
-        # Both counts are positions in their lists: the spans before them are those
-        # before the segment's first position (other.start and ends_lo).
-        overlapping = map(gt, map(sub, begun, ended), repeat(other.start - ends_lo))
-        return compress(count(lo), overlapping)
+        if lo >= hi:
+            return iter(())
+        mine, theirs = self.ports(segment), self.ports(other)
+        window = slice(lo - segment.start, hi - segment.start)
+        begun = map(bisect_right, repeat(theirs.starts), mine.ends[window])
+        ended = map(bisect_left, repeat(theirs.sorted_ends), mine.starts[window])
+        return compress(count(lo), map(gt, begun, ended))
 
-    def sorted_ends(self, segment: range) -> tuple[list[int], int, int]:
-        """A list holding ``segment``'s ends in order, and their bounds in it: the line
-        itself unless it is aligned and the segment's spans overlap."""
-        if not (self.order and self.is_crowded(segment)):
-            return self.ends, segment.start, segment.stop
+    def _last_end(self, segment: range) -> int:
+        """The end of ``segment``'s span that ends last, on the line."""
+        if self._mixed(segment):
+            return self.ports(segment).sorted_ends[-1] + self.number(segment) * WIDTH
+        return self.ends[segment.stop - 1]
+
+    def _mixed(self, segment: range) -> bool:
+        """True when ``segment``'s ends are not in order on the line."""
+        return bool(self.order) and self.is_crowded(segment)
+
+    def ports(self, segment: range) -> Ports:
+        """``segment``'s spans in ports (not shifted), made once."""
         number = self.number(segment)
-        if number not in self._sorted_ends:
-            self._sorted_ends[number] = sorted(self.ends[segment.start : segment.stop])
-        ends = self._sorted_ends[number]
-        return ends, 0, len(ends)
+        if number not in self._ports:
+            shift = repeat(number * WIDTH)
+            starts = list(map(sub, self.starts[segment.start : segment.stop], shift))
+            ends = list(map(sub, self.ends[segment.start : segment.stop], shift))
+            self._ports[number] = Ports(
+                starts, ends, sorted(ends) if self._mixed(segment) else ends
+            )
+        return self._ports[number]
+
+
+class Ports(NamedTuple):
+    """One segment's spans by start, in ports: their starts, ends, and ends in order."""
+
+    starts: list[int]
+    ends: list[int]
+    sorted_ends: list[int]
