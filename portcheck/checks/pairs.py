@@ -106,5 +106,5 @@ def sweep(claims: Sequence[Claim], indexes: Sequence[int]) -> Iterator[tuple[int
             active.remove(gone, claims[gone].scopes)
         for other in active.overlapping(claim.scopes):
             yield index, other
-        active.add(index, claims[index].scopes)
+        active.add(index, claim.scopes)
         heapq.heappush(ending, (claim.span.end, index))

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import functools
 from bisect import bisect_left, bisect_right
+from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from itertools import accumulate, chain, compress, count, islice, repeat
 from operator import ge, gt, le, sub
@@ -50,8 +51,18 @@ def suspects(claims: Sequence[ClaimTuple]) -> list[int]:
     for segment in line.segments.values():
         if line.is_crowded(segment):
             found.update(line.owners(line.meeting_within(segment)))
+    # The spans below each segment that meet one of its spans, in its ports: its own
+    # spans are then bisected into those once, not once per segment below it.
+    met_from_below: defaultdict[range, Ports] = defaultdict(lambda: Ports([], [], []))
     for segment, above in line.related():
-        found.update(line.owners(line.meeting_across(segment, above)))
+        if hits := list(line.meeting(segment, above)):
+            found.update(line.owners(hits))
+            starts, ends, _ = met_from_below[above]
+            starts.extend(line.in_ports(segment, map(line.starts.__getitem__, hits)))
+            ends.extend(line.in_ports(segment, map(line.ends.__getitem__, hits)))
+    for above, (starts, ends, _) in met_from_below.items():
+        spans = Ports(sorted(starts), [], sorted(ends))
+        found.update(line.owners(line.meeting_spans(above, spans, above)))
     return sorted(found)
 
 
@@ -103,7 +114,7 @@ class Line:
         """True when no two spans of one segment or of related segments overlap."""
         if next(self._reaching(), None) is not None:
             return False
-        meetings = (self._meeting(one, other) for one, other in self.related())
+        meetings = (self.meeting(one, other) for one, other in self.related())
         return all(next(positions, None) is None for positions in meetings)
 
     def number(self, segment: range) -> int:
@@ -128,12 +139,7 @@ class Line:
         earlier = compress(count(segment.start + 1), map(le, islice(starts, 1, None), reach))
         return chain(later, earlier)
 
-    def meeting_across(self, segment: range, other: range) -> Iterator[int]:
-        """Positions in either segment whose span overlaps a span of the other."""
-        mine = list(self._meeting(segment, other))
-        return chain(mine, self._meeting(other, segment)) if mine else iter(())
-
-    def _meeting(self, segment: range, other: range) -> Iterator[int]:
+    def meeting(self, segment: range, other: range) -> Iterator[int]:
         """Positions in ``segment`` whose span overlaps one of ``other``'s: more of those
         start before it ends than end before it starts. Only the spans within
         ``other``'s hull are counted; ``segment`` must be aligned or apart."""
@@ -144,11 +150,21 @@ class Line:
             lo = bisect_left(self.ends, self.starts[other.start] - delta, lo, hi)
         if lo >= hi:
             return iter(())
-        mine, theirs = self.ports(segment), self.ports(other)
-        window = slice(lo - segment.start, hi - segment.start)
-        begun = map(bisect_right, repeat(theirs.starts), mine.ends[window])
-        ended = map(bisect_left, repeat(theirs.sorted_ends), mine.starts[window])
-        return compress(count(lo), map(gt, begun, ended))
+        return self.meeting_spans(segment, self.ports(other), range(lo, hi))
+
+    def meeting_spans(self, segment: range, spans: Ports, window: range) -> Iterator[int]:
+        """Positions in ``window``, part of ``segment``, whose span overlaps one of
+        ``spans`` (in ports; only their starts and ordered ends are read): more of
+        those start before it ends than end before it starts."""
+        mine = self.ports(segment)
+        within = slice(window.start - segment.start, window.stop - segment.start)
+        begun = map(bisect_right, repeat(spans.starts), mine.ends[within])
+        ended = map(bisect_left, repeat(spans.sorted_ends), mine.starts[within])
+        return compress(count(window.start), map(gt, begun, ended))
+
+    def in_ports(self, segment: range, values: Iterable[int]) -> Iterator[int]:
+        """Positions on the line of ``segment`` as ports."""
+        return map(sub, values, repeat(self.number(segment) * WIDTH))
 
     def _last_end(self, segment: range) -> int:
         """The end of ``segment``'s span that ends last, on the line."""
