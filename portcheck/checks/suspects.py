@@ -53,16 +53,15 @@ def suspects(claims: Sequence[ClaimTuple]) -> list[int]:
             found.update(line.owners(line.meeting_within(segment)))
     # The spans below each segment that meet one of its spans, in its ports: its own
     # spans are then bisected into those once, not once per segment below it.
-    met_from_below: defaultdict[range, Ports] = defaultdict(lambda: Ports([], [], []))
+    met_from_below: defaultdict[range, tuple[list[int], list[int]]] = defaultdict(lambda: ([], []))
     for segment, above in line.related():
         if hits := list(line.meeting(segment, above)):
             found.update(line.owners(hits))
-            starts, ends, _ = met_from_below[above]
+            starts, ends = met_from_below[above]
             starts.extend(line.in_ports(segment, map(line.starts.__getitem__, hits)))
             ends.extend(line.in_ports(segment, map(line.ends.__getitem__, hits)))
-    for above, (starts, ends, _) in met_from_below.items():
-        spans = Ports(sorted(starts), [], sorted(ends))
-        found.update(line.owners(line.meeting_spans(above, spans, above)))
+    for above, (starts, ends) in met_from_below.items():
+        found.update(line.owners(line.meeting_spans(above, sorted(starts), sorted(ends), above)))
     return sorted(found)
 
 
@@ -150,16 +149,19 @@ class Line:
             lo = bisect_left(self.ends, self.starts[other.start] - delta, lo, hi)
         if lo >= hi:
             return iter(())
-        return self.meeting_spans(segment, self.ports(other), range(lo, hi))
+        theirs = self.ports(other)
+        return self.meeting_spans(segment, theirs.starts, theirs.sorted_ends, range(lo, hi))
 
-    def meeting_spans(self, segment: range, spans: Ports, window: range) -> Iterator[int]:
-        """Positions in ``window``, part of ``segment``, whose span overlaps one of
-        ``spans`` (in ports; only their starts and ordered ends are read): more of
+    def meeting_spans(
+        self, segment: range, starts: list[int], ends: list[int], window: range
+    ) -> Iterator[int]:
+        """Positions in ``window``, part of ``segment``, whose span overlaps one of the
+        spans whose starts and ends, each in order and in ports, are given: more of
         those start before it ends than end before it starts."""
         mine = self.ports(segment)
         within = slice(window.start - segment.start, window.stop - segment.start)
-        begun = map(bisect_right, repeat(spans.starts), mine.ends[within])
-        ended = map(bisect_left, repeat(spans.sorted_ends), mine.starts[within])
+        begun = map(bisect_right, repeat(starts), mine.ends[within])
+        ended = map(bisect_left, repeat(ends), mine.starts[within])
         return compress(count(window.start), map(gt, begun, ended))
 
     def in_ports(self, segment: range, values: Iterable[int]) -> Iterator[int]:
