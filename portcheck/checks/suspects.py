@@ -25,7 +25,7 @@ from itertools import accumulate, chain, compress, count, islice, repeat
 from operator import ge, gt, le, sub
 from typing import NamedTuple
 
-from portcheck.checks.spread import WIDTH, ClaimTuple, Pair, Spread
+from portcheck.checks.spread import WIDTH, ClaimTuple, Pair, Spread, sorted_spans
 from portcheck.model import GLOBAL
 
 
@@ -43,10 +43,9 @@ def suspects(claims: Sequence[ClaimTuple]) -> list[int]:
     protocol, their spans meet and a scope of one contains a scope of the other),
     and of the claims that meet themselves: a name listed twice, or a scope listed
     with one of its ancestors. The sweep pairs only these."""
-    spread = Spread(claims)
-    if Line(spread, aligned=False).apart():
+    if Line(*sorted_spans(claims)).apart():
         return []
-    line = Line(spread, aligned=True)
+    line = Line.aligned(Spread(claims))
     found: set[int] = set()
     for segment in line.segments.values():
         if line.is_crowded(segment):
@@ -66,25 +65,29 @@ def suspects(claims: Sequence[ClaimTuple]) -> list[int]:
 
 
 class Line:
-    """The spread spans by start: ``starts[k]``, ``ends[k]``. Aligned, the k-th end is
-    the k-th start's; else the ends are sorted on their own, which is cheaper and
-    enough for ``apart`` (the only question such a line answers). ``segments`` maps
-    each (protocol, scope) to its positions, which are the same in both lists.
+    """The spans by start: ``starts[k]``, ``ends[k]``. Aligned, the k-th end is the
+    k-th start's; else the ends are sorted on their own, which is cheaper and enough
+    for ``apart`` (the only question such a line answers). ``segments`` maps each
+    (protocol, scope) to its positions, which are the same in both lists.
     """
 
-    def __init__(self, spread: Spread, *, aligned: bool) -> None:
-        self.spread = spread
-        if aligned:
-            self.order = sorted(range(len(spread.starts)), key=spread.starts.__getitem__)
-            self.starts = list(map(spread.starts.__getitem__, self.order))
-            self.ends = list(map(spread.ends.__getitem__, self.order))
-        else:
-            self.order, self.starts, self.ends = [], sorted(spread.starts), sorted(spread.ends)
+    def __init__(self, named: list[Pair], starts: list[int], ends: list[int]) -> None:
+        self.named, self.starts, self.ends = named, starts, ends
         self.segments = self._segments()
-        self.crowded_numbers: set[int] = set()  # segments where two spans overlap
-        if aligned:
-            self.crowded_numbers = {self.starts[k] // WIDTH for k in self._reaching()}
+        self.order: list[int] = []  # aligned: the spread position at each line position
+        self.spread: Spread | None = None  # aligned: whose each spread position is
+        self.crowded_numbers: set[int] = set()  # aligned: segments where two spans overlap
         self._ports: dict[int, Ports] = {}
+
+    @classmethod
+    def aligned(cls, spread: Spread) -> Line:
+        """The spread spans sorted by start together with their ends."""
+        order = sorted(range(len(spread.starts)), key=spread.starts.__getitem__)
+        starts = list(map(spread.starts.__getitem__, order))
+        line = cls(spread.named, starts, list(map(spread.ends.__getitem__, order)))
+        line.order, line.spread = order, spread
+        line.crowded_numbers = {starts[k] // WIDTH for k in line._reaching()}
+        return line
 
     def _segments(self) -> dict[Pair, range]:
         found: dict[Pair, range] = {}
@@ -92,7 +95,7 @@ class Line:
         while lo < len(self.starts):
             number = self.starts[lo] // WIDTH
             hi = bisect_left(self.starts, (number + 1) * WIDTH, lo)
-            found[self.spread.named[number]] = range(lo, hi)
+            found[self.named[number]] = range(lo, hi)
             lo = hi
         return found
 
@@ -125,6 +128,7 @@ class Line:
 
     def owners(self, positions: Iterable[int]) -> Iterator[int]:
         """The claim of each position (aligned lines only)."""
+        assert self.spread is not None, "only an aligned line knows whose a span is"
         return map(self.spread.owner, map(self.order.__getitem__, positions))
 
     def meeting_within(self, segment: range) -> Iterator[int]:
