@@ -15,14 +15,25 @@ from collections import defaultdict
 from collections.abc import Iterator, Sequence
 
 from portcheck.checks.free_ports import Want, free_spans, nearest_block
-from portcheck.checks.pairs import Claim, colliding_pairs, each_colliding_pair
+from portcheck.checks.pairs import Claim, colliding_pairs, each_colliding_pair, sweep
+from portcheck.checks.suspects import lineage
 from portcheck.finding import Finding, Location
 from portcheck.model import PROTOCOLS, PortSpan, scope_contains
 from portcheck.register import Entry, Register
 from portcheck.rules import PORT_COLLISION, Rule
 
 RULES: tuple[Rule, ...] = (PORT_COLLISION,)
-__all__ = ["RULES", "Claim", "check", "colliding_pairs", "describe", "each_colliding_pair"]
+# Claim, colliding_pairs, lineage and sweep were defined here; other modules may use them.
+__all__ = [
+    "RULES",
+    "Claim",
+    "check",
+    "colliding_pairs",
+    "describe",
+    "each_colliding_pair",
+    "lineage",
+    "sweep",
+]
 
 
 #: Other files a PC400 message names before it says "and N more".
