@@ -19,7 +19,8 @@ from operator import add, itemgetter
 
 from portcheck.model import PORT_MAX, PortSpan
 
-#: A claim's (protocols, span, scopes): portcheck.checks.pairs.Claim is one.
+#: A claim's (protocols, span, scopes): portcheck.checks.pairs.Claim is one. As the
+#: model makes them, it names at least one protocol and one scope.
 ClaimTuple = tuple[tuple[str, ...], PortSpan, tuple[str, ...]]
 Pair = tuple[str, str]  # (protocol, scope)
 Shape = tuple[tuple[str, ...], tuple[str, ...]]  # (protocols, scopes)
