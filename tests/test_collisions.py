@@ -11,7 +11,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from portcheck.checks import collisions
-from portcheck.checks.collisions import Claim, colliding_pairs, describe, lineage
+from portcheck.checks.collisions import describe
+from portcheck.checks.pairs import Claim, colliding_pairs, each_colliding_pair
+from portcheck.checks.suspects import lineage, suspects
 from portcheck.finding import Location
 from portcheck.model import Allocation, PortSpan
 from tests.conftest import allocation, located, run, write_register
@@ -232,3 +234,83 @@ def brute_force(allocations: Sequence[Allocation]) -> set[tuple[int, int]]:
 def test_sweep_equals_brute_force(allocations: list[Allocation]) -> None:
     claims = [Claim.of(allocation) for allocation in allocations]
     assert colliding_pairs(claims) == brute_force(allocations)
+
+
+# -- property: claims made to stress the filter and the sweep ---------------------------
+
+#: Nested, sibling and look-alike scopes: ``production`` and ``prod/eu-west`` share a
+#: prefix with ``prod`` and ``prod/eu`` without being inside them.
+STRESS_SCOPES = (
+    *("global", "prod", "prod/eu", "prod/eu/db", "prod/eu/db/01", "prod/us", "prod/eu-west"),
+    *("production", "staging", "staging/eu", "global/x"),
+)
+#: Ports at both ends of the range: a segment's last port must not touch the next one's first.
+EDGE_PORTS = (1, 2, 65534, 65535)
+
+
+@st.composite
+def stress_claims(draw: st.DrawFn) -> Claim:
+    start = draw(st.integers(1024, 1036) | st.sampled_from(EDGE_PORTS))
+    size = draw(st.sampled_from((1, 1, 1, 2, 3, 8)))
+    end = min(start + size - 1, 65535)
+    protocols = draw(st.lists(st.sampled_from(("tcp", "udp", "sctp")), min_size=1, max_size=3))
+    scopes = draw(st.lists(st.sampled_from(STRESS_SCOPES), min_size=1, max_size=3))
+    return Claim(tuple(protocols), PortSpan(start, end), tuple(scopes))
+
+
+def brute_force_claims(claims: Sequence[Claim]) -> set[tuple[int, int]]:
+    return {
+        (i, j)
+        for (i, a), (j, b) in itertools.combinations(enumerate(claims), 2)
+        if set(a.protocols) & set(b.protocols)
+        and a.span.start <= b.span.end
+        and b.span.start <= a.span.end
+        and any(contains(x, y) or contains(y, x) for x in a.scopes for y in b.scopes)
+    }
+
+
+def meets_itself(claim: Claim) -> bool:
+    """A protocol or scope named twice, or a scope with one of its ancestors: the claim
+    overlaps itself in some segment, which makes it a suspect (the sweep clears it)."""
+    twice = len(set(claim.protocols)) < len(claim.protocols)
+    return twice or any(contains(x, y) for x, y in itertools.permutations(claim.scopes, 2))
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(stress_claims(), max_size=40))
+def test_pairs_and_suspects_equal_brute_force(claims: list[Claim]) -> None:
+    expected = brute_force_claims(claims)
+    found = list(each_colliding_pair(claims))
+    assert len(found) == len(set(found))  # each pair once
+    assert all(i < j for i, j in found)
+    assert set(found) == expected
+    colliding = {index for pair in expected for index in pair}
+    selfish = {index for index, claim in enumerate(claims) if meets_itself(claim)}
+    assert set(suspects(claims)) == colliding | selfish
+
+
+@pytest.mark.parametrize(
+    ("protocols", "scopes"),
+    [
+        pytest.param(("tcp",), ("global",), id="one-protocol-one-scope"),
+        pytest.param(("tcp", "udp"), ("prod", "staging"), id="found-by-two-protocols-two-scopes"),
+    ],
+)
+def test_pile_up_yields_each_pair_once(protocols: tuple[str, ...], scopes: tuple[str, ...]) -> None:
+    claims = [Claim(protocols, PortSpan(8080, 8080), scopes)] * 400
+    found = list(each_colliding_pair(claims))
+    assert len(found) == 400 * 399 // 2
+    assert set(found) == set(itertools.combinations(range(400), 2))
+
+
+def test_port_65535_and_port_1_of_next_segment_do_not_meet() -> None:
+    claims = [
+        Claim(("tcp",), PortSpan(65535, 65535), ("prod",)),
+        Claim(("tcp",), PortSpan(1, 1), ("prod/eu",)),
+        Claim(("udp",), PortSpan(1, 65535), ("staging",)),
+        Claim(("udp",), PortSpan(1, 1), ("production",)),
+    ]
+    assert colliding_pairs(claims) == set()
+    assert suspects(claims) == []
+    last_port = Claim(("udp",), PortSpan(65535, 65535), ("global",))
+    assert colliding_pairs([*claims, last_port]) == {(2, 4)}
