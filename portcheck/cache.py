@@ -258,7 +258,7 @@ class _IndexBlobs:
 
     def __init__(self, root: Path) -> None:
         self._staged = _start(root, "ls-files", "-s", "-v", "-z", "--", "ports")
-        self._changed = _start(root, "ls-files", "-m", "-o", "-z", "--", "ports")
+        self._changed = _start(root, "ls-files", "-m", "-z", "--", "ports")  # modified
         self._blobs: dict[str, str] | None = None
 
     def close(self) -> None:

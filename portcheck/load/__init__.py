@@ -12,7 +12,7 @@ from pathlib import Path
 from portcheck.finding import Finding, Location, line_column, printable
 from portcheck.load.document import Document
 from portcheck.load.fast import parse_fast, parse_lean
-from portcheck.load.ignored import ignored_paths
+from portcheck.load.ignored import ask_ignored
 from portcheck.load.modeline import find_modeline
 from portcheck.rules import BAD_FILE, YAML_UNSAFE
 
@@ -55,9 +55,26 @@ def walk(root: Path) -> Iterator[tuple[str, Finding | None]]:
     """Every file under ports/, sorted, as (repo-relative path, PC103 finding or None).
 
     Symlinks are reported, never followed (a link can point outside the
-    repository or at another allocation). Files git ignores are skipped.
+    repository or at another allocation). Files git ignores are skipped: git is
+    asked first and answers while the folders are read.
     """
-    ignored = ignored_paths(root, REGISTER)
+    answer = ask_ignored(root, REGISTER)
+    found = list(_walk(root))
+    ignored = answer()
+    return iter(found) if not ignored else (f for f in found if not _ignored(f[0], ignored))
+
+
+def _ignored(relative: str, ignored: frozenset[str]) -> bool:
+    """True when git ignores ``relative`` or a folder it is in."""
+    slash = relative.find("/")
+    while slash > 0:
+        if f"{relative[:slash]}/" in ignored:
+            return True
+        slash = relative.find("/", slash + 1)
+    return relative in ignored or f"{relative}/" in ignored
+
+
+def _walk(root: Path) -> Iterator[tuple[str, Finding | None]]:
     pending = [REGISTER]
     while pending:
         folder = pending.pop()
@@ -69,8 +86,6 @@ def walk(root: Path) -> Iterator[tuple[str, Finding | None]]:
             continue
         for entry in entries:
             relative = f"{folder}/{entry.name}"
-            if ignored and (relative in ignored or f"{relative}/" in ignored):
-                continue
             if entry.is_dir(follow_symlinks=False):
                 pending.append(relative)
             elif _ALLOCATION_NAME.fullmatch(entry.name) and entry.is_file(follow_symlinks=False):

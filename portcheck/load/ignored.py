@@ -10,21 +10,32 @@ from __future__ import annotations
 
 import os
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 _GIT_ENV = {"GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"}
 
 
-def ignored_paths(root: Path, folder: str) -> frozenset[str]:
-    """Root-relative paths under ``folder`` that git ignores; an ignored folder ends in "/"."""
+def ask_ignored(root: Path, folder: str) -> Callable[[], frozenset[str]]:
+    """Root-relative paths under ``folder`` that git ignores (an ignored folder ends in
+    "/"), from git started now and read when the returned function is called: the
+    register is walked meanwhile."""
     command = ["git", "-C", str(root), "ls-files", "-z", "--others", "--ignored"]
     command += ["--exclude-standard", "--directory", "--", f"{folder}/"]
     try:
-        done = subprocess.run(
-            command, capture_output=True, check=False, env={**os.environ, **_GIT_ENV}
+        process = subprocess.Popen(
+            command,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            env={**os.environ, **_GIT_ENV},
         )
     except OSError:
-        return frozenset()
-    if done.returncode != 0:
-        return frozenset()
-    return frozenset(os.fsdecode(path) for path in done.stdout.split(b"\0") if path)
+        return frozenset
+
+    def answer() -> frozenset[str]:
+        out, _ = process.communicate()
+        if process.returncode != 0:
+            return frozenset()
+        return frozenset(os.fsdecode(path) for path in out.split(b"\0") if path)
+
+    return answer
