@@ -32,7 +32,7 @@ from portcheck.finding import Finding, Location
 from portcheck.model.facts import FactReader, Facts, each_column
 from portcheck.rules import BY_CODE
 
-FORMAT = "portcheck-check-cache/3"
+FORMAT = "portcheck-check-cache/4"
 #: Verdicts from which the cache is written beside the checks (CheckCache.save): a
 #: fork costs a few milliseconds, more than writing a small cache.
 BACKGROUND_FROM = 5000

@@ -59,7 +59,7 @@ def check_register(
     old = {new for was, new in pairs if was in judgement.preexisting}
     shown = [finding for finding in found if _selected(finding.path, paths)]
     checked = {path for held in register.ids.values() for path in held} | register.load_failed
-    files = tuple(sorted(path for path in checked if _selected(path, paths)))
+    files = tuple(sorted(checked if not paths else (p for p in checked if _selected(p, paths))))
     _matched(root, paths, shown, files)
     return CheckResult(
         sorted(shown),

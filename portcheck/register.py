@@ -73,7 +73,8 @@ def reload(root: Path, path: str, facts: Facts) -> tuple[Document, Allocation]:
         allocation = validate_allocation(document)
         if isinstance(allocation, Allocation) and Facts.of(allocation, document.modeline) == facts:
             return document, allocation
-    return Document(path, {}, modeline=facts.modeline), facts_model(facts)
+    service = path.rpartition("/")[2].removesuffix(EXTENSION)
+    return Document(path, {}, modeline=facts.modeline), facts_model(facts, service)
 
 
 @dataclasses.dataclass(frozen=True)

@@ -157,15 +157,17 @@ def test_facts_the_schema_stage_would_refuse_are_judged_again(tmp_path: Path) ->
 
     for change in (
         {},  # untampered: the planted finding is believed
-        first("start", "not a port"),
-        first("start", 0),
-        first("start", True),
-        first("end", 1),  # before its start
-        first("service", "Not-An-Id"),
+        first("span", "0"),
+        first("span", 7),  # no such table row
+        first("span", True),
         first("allocated", 0),
-        first("owner", 5),  # no such table row
+        first("owner", 5),
         first("review_by", facts["allocated"][0] - 1),  # before allocated
-        {"service": facts["service"][:1]},  # one column short
+        {"status": facts["status"][:1]},  # one column short
+        {"tables": {**tables, "span": [["8080", 8080], [8081, 8081]]}},
+        {"tables": {**tables, "span": [[0, 8080], [8081, 8081]]}},
+        {"tables": {**tables, "span": [[8080, 8079], [8081, 8081]]}},
+        {"tables": {**tables, "span": [[8080, 65536], [8081, 8081]]}},
         {"tables": {**tables, "scopes": [["global", "global"]]}},
         {"tables": {**tables, "protocols": [["http"]]}},
         {"tables": {**tables, "owner": ["acme"]}},

@@ -204,9 +204,9 @@ def test_the_fast_path_passes_exactly_what_has_no_finding(
 ) -> None:
     """The one-byte-per-port verdict agrees with the rules it skips."""
     claimed = tuple(protocols)
-    facts = Facts("svc", span, claimed, scopes, "@a", "active", AS_OF, None, None, None, (), None)
+    facts = Facts(span, claimed, scopes, "@a", "active", AS_OF, None, None, None, (), None)
     path = "ports/svc.yaml"
-    entry = Entry(path, "svc", facts, loaded=(Document(path, {}), facts_model(facts)))
+    entry = Entry(path, "svc", facts, loaded=(Document(path, {}), facts_model(facts, "svc")))
     found = [
         *policy_ranges.protocol_findings(entry, policy),
         *policy_ranges.size_findings(entry, policy),

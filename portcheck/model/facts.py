@@ -43,9 +43,9 @@ Day = dt.date | None
 
 class Facts(NamedTuple):
     """The fields the checks read, named as on Allocation, so the date rules and the
-    collision sweep take either."""
+    collision sweep take either (the service name, description, contact and links
+    are read by no check: Entry.allocation has them)."""
 
-    service: str
     span: PortSpan
     protocols: tuple[Protocol, ...]
     scopes: tuple[str, ...]
@@ -61,7 +61,6 @@ class Facts(NamedTuple):
     @classmethod
     def of(cls, allocation: Allocation, modeline: Modeline | None) -> Facts:
         return cls(
-            allocation.service,
             allocation.span,
             allocation.protocols,
             allocation.scopes,
@@ -76,9 +75,10 @@ class Facts(NamedTuple):
         )
 
 
-#: The columns, in Facts order; span is two (start, end) and dates are day numbers
-#: (date.toordinal(), 0 for none). Repeated values are indexes into a table.
-TABLED = ("protocols", "scopes", "owner", "status", "depends_on", "modeline")
+#: The columns, in Facts order: dates are day numbers (date.toordinal(), 0 for none),
+#: the other fields indexes into a table of their distinct values (a register
+#: repeats its spans, scopes and owners), a span there as [start, end].
+TABLED = ("span", "protocols", "scopes", "owner", "status", "depends_on", "modeline")
 DATES = ("allocated", "review_by", "expires", "retired_on")
 Columns = dict[str, list[object]]
 
@@ -90,9 +90,6 @@ def columns(many: Sequence[Facts]) -> dict[str, object]:
 
 def each_column(many: Sequence[Facts]) -> Iterator[tuple[str, object]]:
     """columns(), one column at a time: the cache writes each before making the next."""
-    yield "service", [facts.service for facts in many]
-    yield "start", [facts.span.start for facts in many]
-    yield "end", [facts.span.end for facts in many]
     tables: dict[str, list[object]] = {}
     for name in TABLED:
         index: dict[object, int] = {}
@@ -108,7 +105,7 @@ def _plain(value: object) -> object:
     return list(value) if isinstance(value, tuple) else value
 
 
-_SERVICE = re.compile(rf"(?=[a-z0-9-]{{1,{ID_MAX}}}\Z)[a-z0-9]+(?:-[a-z0-9]+)*")
+_ID = re.compile(rf"(?=[a-z0-9-]{{1,{ID_MAX}}}\Z)[a-z0-9]+(?:-[a-z0-9]+)*")
 _SCOPE = re.compile(SCOPE_PATTERN)
 _OWNER = re.compile(OWNER_PATTERN)
 _LAST_DAY = dt.date.max.toordinal()
@@ -134,12 +131,6 @@ class FactReader:
         if type(stored) is not dict or type(stored.get("tables")) is not dict:
             return None
         field = {name: _column(stored, name, count) for name in _ALL}
-        services = field["service"]
-        if not (_all_str(services) and all(map(_SERVICE.fullmatch, services))):  # type: ignore[arg-type]
-            return None
-        starts, ends = _ints(field["start"], PORT_MIN, PORT_MAX), _ints(field["end"], 1, PORT_MAX)
-        if starts is None or ends is None or not all(map(int.__le__, starts, ends)):
-            return None
         indexes: dict[str, list[int]] = {}
         values: dict[str, list[object]] = {}
         for name in TABLED:
@@ -155,9 +146,8 @@ class FactReader:
             indexes[name], values[name] = days, list(map(self._days_of(days).__getitem__, days))
         if not _consistent(indexes, stored["tables"]["status"]):
             return None
-        spans = map(_new_span, zip(starts, ends, strict=True))
-        ordered = (values[name] for name in _FACT_ORDER)
-        return list(map(_new_facts, zip(services, spans, *ordered, strict=True)))
+        ordered = (values[name] for name in _ALL)
+        return list(map(_new_facts, zip(*ordered, strict=True)))
 
     def _days_of(self, numbers: list[int]) -> dict[int, dt.date | None]:
         """Day number -> date for ``numbers``, each date made once per reader."""
@@ -176,8 +166,8 @@ class FactReader:
         return [self._shared.setdefault(value, value) for value in values]
 
 
-_ALL = ("service", "start", "end", *TABLED, *DATES)
-_FACT_ORDER = ("protocols", "scopes", "owner", "status", *DATES, "depends_on", "modeline")
+#: The columns in Facts order.
+_ALL = ("span", "protocols", "scopes", "owner", "status", *DATES, "depends_on", "modeline")
 _BAD = object()  # a value the schema stage would have refused
 
 
@@ -252,6 +242,20 @@ def _string_lists(
     return list(tuples)
 
 
+def _spans(table: list[object]) -> list[object] | None:
+    """[start, end] pairs as PortSpans, checked in whole-table passes (a register has
+    tens of thousands of distinct spans)."""
+    if not table:
+        return []
+    if set(map(type, table)) != {list} or set(map(len, table)) != {2}:  # type: ignore[arg-type]
+        return None
+    bounds = list(itertools.chain.from_iterable(cast(list[list[object]], table)))
+    numbers = _ints(bounds, PORT_MIN, PORT_MAX)
+    if numbers is None or not all(map(operator.le, numbers[0::2], numbers[1::2])):
+        return None
+    return list(map(_new_span, cast(list[list[int]], table)))
+
+
 def _protocols(table: list[object]) -> list[object] | None:
     return _string_lists(table, PROTOCOLS.__contains__, empty=False)
 
@@ -263,7 +267,7 @@ def _scopes(table: list[object]) -> list[object] | None:
 
 
 def _ids(table: list[object]) -> list[object] | None:
-    return _string_lists(table, _SERVICE.fullmatch, empty=True)
+    return _string_lists(table, _ID.fullmatch, empty=True)
 
 
 def _each(check: Callable[[object], object]) -> Callable[[list[object]], list[object] | None]:
@@ -296,6 +300,7 @@ def _modeline(value: object) -> object:
 
 
 _TABLE_CHECKS: dict[str, Callable[[list[object]], list[object] | None]] = {
+    "span": _spans,
     "protocols": _protocols,
     "scopes": _scopes,
     "owner": _each(_owner),
@@ -305,12 +310,12 @@ _TABLE_CHECKS: dict[str, Callable[[list[object]], list[object] | None]] = {
 }
 
 
-def facts_model(facts: Facts) -> Allocation:
+def facts_model(facts: Facts, service: str) -> Allocation:
     """An Allocation of ``facts`` alone, for a file that changed under a run (its
     other fields are empty): built, not validated, since the facts already were."""
     span = facts.span
     return Allocation.model_construct(
-        service=facts.service,
+        service=service,
         port=span.start if span.size == 1 else f"{span.start}-{span.end}",
         protocol=facts.protocols[0] if len(facts.protocols) == 1 else list(facts.protocols),
         scope=facts.scopes[0] if len(facts.scopes) == 1 else list(facts.scopes),

@@ -106,8 +106,8 @@ def _facts(fields: dict[str, object], modeline: Modeline | None) -> Facts | None
     review_by, expires, retired_on = (
         _date(fields[name]) if name in fields else None for name in _LATER
     )
+    _ids(fields["service"])
     facts = Facts(
-        _ids(fields["service"])[0],
         _port(fields["port"]),
         _many(fields["protocol"]),  # type: ignore[arg-type]
         _ids(fields.get("scope", "global")),
