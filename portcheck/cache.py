@@ -54,14 +54,21 @@ class CheckCache:
         self.folder = folder
         self.stamp = [FORMAT, __version__, hashlib.sha256(inputs).hexdigest()]
         self.usable = not _tracked(root, folder)
-        self._index = _IndexBlobs(root) if self.usable else None
-        self.old = _read(folder / CACHE_FILE, self.stamp) if self.usable else {}
+        # Git lists the index while the cache is read; without a cache there is
+        # nothing to recall, and the files are hashed as they are judged.
+        found = self.usable and (folder / CACHE_FILE).is_file()
+        self._index = _IndexBlobs(root) if found else None
+        self.old = _read(folder / CACHE_FILE, self.stamp) if found else {}
         self.new: dict[str, tuple[str, Verdict]] = {}
         self.fresh = False  # a verdict not read from the cache was kept
         #: The blob ids of the register's files (vouched() fills it from git's listing,
         #: keyed by the walk's own path strings, so git's copies can go: 10 MiB).
         self._known: dict[str, str | None] | None = None
         self._writer: int | None = None  # the pid of a child writing the cache
+
+    def holds_verdicts(self) -> bool:
+        """True when an earlier run's verdicts were read (there is something to recall)."""
+        return bool(self.old)
 
     def known_blob(self, relative: str) -> str | None:
         """The blob id git's index holds for an unmodified tracked file, else None."""

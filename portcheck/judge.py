@@ -52,19 +52,20 @@ def judged_all(root: Path, paths: Sequence[str], cache: CheckCache | None) -> li
     outcomes: list[Judged | None] = [None] * len(paths)
     pending: list[int] = []
     blobs: list[str | None] = [None] * len(paths)
-    vouched = [None] * len(paths) if cache is None else cache.vouched(paths)
+    recalling = cache is not None and cache.holds_verdicts()
+    vouched = cache.vouched(paths) if cache is not None and recalling else [None] * len(paths)
     for index, relative in enumerate(paths):
         verdict = vouched[index]
         if verdict is not None:
             outcomes[index] = recall(verdict, relative)
-        if outcomes[index] is None and cache is not None:
+        if outcomes[index] is None and cache is not None and recalling:
             outcomes[index], blobs[index] = _from_cache(root, relative, cache)
         if outcomes[index] is None:
             pending.append(index)
     judged = _judge_many(root, [paths[index] for index in pending])
-    for index, outcome in zip(pending, judged, strict=True):
+    for index, (outcome, read_blob) in zip(pending, judged, strict=True):
         outcomes[index] = outcome
-        blob = blobs[index]
+        blob = blobs[index] or read_blob
         kept = None if blob is None else as_verdict(outcome)
         if cache is not None and blob is not None and kept is not None:
             cache.keep(paths[index], blob, kept)
@@ -86,13 +87,22 @@ def _from_cache(root: Path, relative: str, cache: CheckCache) -> tuple[Judged | 
     return recalled, blob
 
 
-def _judge_many(root: Path, paths: Sequence[str]) -> Iterator[Judged]:
+#: An outcome and the blob id of the bytes it was judged on (None: not read).
+Read = tuple[Judged, str | None]
+
+
+def _judge_many(root: Path, paths: Sequence[str]) -> Iterator[Read]:
     if len(paths) < PARALLEL_FROM or WORKERS < 2:
-        return (judge(read_allocation(root, relative), relative) for relative in paths)
+        return (_judged_here(root, relative) for relative in paths)
     return _pooled(root, paths, WORKERS)
 
 
-def _pooled(root: Path, paths: Sequence[str], workers: int) -> Iterator[Judged]:
+def _judged_here(root: Path, relative: str) -> Read:
+    data = read_allocation(root, relative)
+    return judge(data, relative), None if isinstance(data, Finding) else blob_id(data)
+
+
+def _pooled(root: Path, paths: Sequence[str], workers: int) -> Iterator[Read]:
     import gc
     from concurrent.futures.process import BrokenProcessPool
 
@@ -107,12 +117,12 @@ def _pooled(root: Path, paths: Sequence[str], workers: int) -> Iterator[Judged]:
     except (OSError, BrokenProcessPool):
         # A host that cannot start processes (no semaphores, a process limit) or a
         # worker killed by the OS: the rest is judged here, as on a small register.
-        yield from (judge(read_allocation(root, relative), relative) for relative in paths[done:])
+        yield from (_judged_here(root, relative) for relative in paths[done:])
     finally:
         gc.unfreeze()
 
 
-def _in_pool(root: Path, paths: Sequence[str], workers: int) -> Iterator[Judged]:
+def _in_pool(root: Path, paths: Sequence[str], workers: int) -> Iterator[Read]:
     # Imported here: a small register never starts a pool.
     from concurrent.futures import ProcessPoolExecutor
 
@@ -121,30 +131,32 @@ def _in_pool(root: Path, paths: Sequence[str], workers: int) -> Iterator[Judged]
     with ProcessPoolExecutor(workers) as pool:
         # map yields in task order, so the outcomes never depend on scheduling.
         results = pool.map(_verdicts, [root] * len(chunks), chunks)
-        for chunk, (accepted, verdicts) in zip(chunks, results, strict=True):
+        for chunk, (accepted, verdicts, blobs) in zip(chunks, results, strict=True):
             count = sum(verdict == _ACCEPTED for verdict in verdicts)
             read = reader.read(accepted, count)
             facts = None if read is None else iter(read)  # None: judged here again
-            for relative, verdict in zip(chunk, verdicts, strict=True):
+            for relative, verdict, blob in zip(chunk, verdicts, blobs, strict=True):
                 recalled = recall(verdict, relative) if verdict not in (None, _ACCEPTED) else None
                 if verdict == _ACCEPTED and facts is not None:
                     recalled = Accepted(next(facts))
-                if recalled is None:
-                    recalled = judge(read_allocation(root, relative), relative)
-                yield recalled
+                yield (recalled, blob) if recalled is not None else _judged_here(root, relative)
 
 
 #: A worker's verdict on an accepted file: its facts travel as columns beside.
 _ACCEPTED = ("ok", None)
 
 
-def _verdicts(root: Path, paths: Sequence[str]) -> tuple[dict[str, object], list[Verdict | None]]:
+def _verdicts(
+    root: Path, paths: Sequence[str]
+) -> tuple[dict[str, object], list[Verdict | None], list[str | None]]:
     """A worker's task: judge ``paths``; the facts of the accepted files as columns
-    (model.facts), and what a cache would store for the others."""
-    verdicts = [judged_in_bulk(read_allocation(root, relative), relative) for relative in paths]
+    (model.facts), what a cache would store for the others, and each file's blob id."""
+    read = [read_allocation(root, relative) for relative in paths]
+    verdicts = [judged_in_bulk(data, path) for data, path in zip(read, paths, strict=True)]
     accepted = [cast(Facts, v[1]) for v in verdicts if v is not None and v[0] == "ok"]
     marked = [_ACCEPTED if v is not None and v[0] == "ok" else v for v in verdicts]
-    return columns(accepted), marked
+    blobs = [None if isinstance(data, Finding) else blob_id(data) for data in read]
+    return columns(accepted), marked, blobs
 
 
 def judge(data: bytes | Finding, relative: str) -> Judged:
