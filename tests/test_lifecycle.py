@@ -10,10 +10,13 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from portcheck.checks import lifecycle
-from portcheck.model import Allocation, Policy
-from portcheck.model.dates import reclaimable_on, review_due
+from portcheck.model import Allocation, Policy, PortSpan, Status
+from portcheck.model.dates import expired, reclaimable, reclaimable_on, review_due, review_overdue
+from portcheck.model.facts import Facts
 from tests.conftest import POLICY, allocation, located, run, write_register
 
 A = "ports/a.yaml"
@@ -139,3 +142,59 @@ def test_review_due(fields: dict[str, object], due: dt.date) -> None:
 )
 def test_reclaimable_on(fields: dict[str, object], day: dt.date | None) -> None:
     assert reclaimable_on(model(**fields), DEFAULT_POLICY) == day
+
+
+_DAYS = st.dates(min_value=dt.date(1, 1, 1), max_value=dt.date(9999, 12, 31))
+
+
+@settings(max_examples=800, deadline=None)
+@given(
+    st.sampled_from(["reserved", "active", "deprecated", "retired"]),
+    _DAYS,
+    st.none() | _DAYS,
+    st.none() | _DAYS,
+    st.none() | _DAYS,
+    _DAYS,
+    st.integers(1, 3650),
+    st.integers(0, 3650),
+)
+def test_the_quiet_fast_path_skips_only_what_no_rule_reports(
+    status: Status,
+    allocated: dt.date,
+    review_by: dt.date | None,
+    expires: dt.date | None,
+    retired_on: dt.date | None,
+    today: dt.date,
+    review_days: int,
+    quarantine_days: int,
+) -> None:
+    policy = Policy.model_validate(
+        {
+            "protocols": ["tcp"],
+            "ranges": {"tcp": ["1024-2048"]},
+            "review_days": review_days,
+            "quarantine_days": quarantine_days,
+            "platform": "@acme/platform",
+        }
+    )
+    span = PortSpan(1024, 1024)
+    facts = Facts(
+        span,
+        ("tcp",),
+        ("global",),
+        "@a",
+        status,
+        allocated,
+        review_by,
+        expires,
+        retired_on,
+        (),
+        None,
+    )
+    said = (
+        review_overdue(facts, policy, today)
+        or expired(facts, today)
+        or reclaimable(facts, policy, today)
+    )
+    if lifecycle._Quiet(policy, today)(facts):
+        assert not said

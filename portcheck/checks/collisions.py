@@ -15,7 +15,7 @@ from collections import defaultdict
 from collections.abc import Iterator, Sequence
 
 from portcheck.checks.free_ports import Want, free_spans, nearest_block
-from portcheck.checks.pairs import Claim, colliding_pairs, each_colliding_pair, sweep
+from portcheck.checks.pairs import Claim, claims_of, colliding_pairs, each_colliding_pair, sweep
 from portcheck.checks.suspects import lineage
 from portcheck.finding import Finding, Location
 from portcheck.model import PROTOCOLS, PortSpan, scope_contains
@@ -48,7 +48,7 @@ def check(register: Register) -> Iterator[Finding]:
     25,760 results, more than code scanning accepts in a run.
     """
     entries = register.entries
-    claims = [Claim.of(entry.facts) for entry in entries]
+    claims = claims_of(entry.facts for entry in entries)
     by_path = sorted(range(len(entries)), key=lambda index: entries[index].path)
     rank = {index: position for position, index in enumerate(by_path)}
     others: defaultdict[int, Others] = defaultdict(Others)

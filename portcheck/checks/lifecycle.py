@@ -7,11 +7,13 @@ reclaim`` decide exactly as ``check`` does.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 
 from portcheck.finding import Finding
 from portcheck.model import Policy
 from portcheck.model.dates import expired, reclaimable, reclaimable_on, review_due, review_overdue
+from portcheck.model.facts import Facts
 from portcheck.register import Entry, Register
 from portcheck.rules import EXPIRED, RECLAIMABLE, REVIEW_OVERDUE, Rule
 
@@ -20,8 +22,11 @@ RULES: tuple[Rule, ...] = (REVIEW_OVERDUE, EXPIRED, RECLAIMABLE)
 
 def check(register: Register) -> Iterator[Finding]:
     policy, today = register.policy, register.today
+    quiet = _Quiet(policy, today)
     for entry in register.entries:
         allocation = entry.facts
+        if quiet(allocation):
+            continue  # the common case, without the three date rules' calls
         if review_overdue(allocation, policy, today):
             yield overdue_finding(entry, policy)
         if expired(allocation, today):
@@ -34,6 +39,30 @@ def check(register: Register) -> Iterator[Finding]:
                 f"retired on {allocation.retired_on} and quarantine ended on "
                 f"{reclaimable_on(allocation, policy)}: delete the file to free the port",
             )
+
+
+class _Quiet:
+    """True for a live allocation none of the three rules has anything to say about:
+    reviewed in time (review_by, or allocated no earlier than today less the review
+    interval) and not past its expiry. Retired files take the rules themselves."""
+
+    def __init__(self, policy: Policy, today: dt.date) -> None:
+        self.today = today
+        try:
+            self.allocated_since = today - dt.timedelta(days=policy.review_days)
+        except OverflowError:  # no allocation is that old: none is overdue by default
+            self.allocated_since = dt.date.min
+
+    def __call__(self, facts: Facts) -> bool:
+        if facts.status == "retired":
+            return False
+        reviewed = facts.review_by
+        if reviewed is None:
+            if facts.allocated < self.allocated_since:
+                return False
+        elif reviewed < self.today:
+            return False
+        return facts.expires is None or facts.expires >= self.today
 
 
 def overdue_finding(entry: Entry, policy: Policy) -> Finding:

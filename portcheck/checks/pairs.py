@@ -12,9 +12,11 @@ overlaps: many allocations of one port in sibling scopes (``site-1`` ...
 
 from __future__ import annotations
 
+import functools
 import heapq
+import operator
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import NamedTuple
 
 from portcheck.checks.suspects import lineage, suspects
@@ -32,6 +34,15 @@ class Claim(NamedTuple):
     @classmethod
     def of(cls, allocation: Allocation | Facts) -> Claim:
         return cls(allocation.protocols, allocation.span, allocation.scopes)
+
+
+def claims_of(facts: Iterable[Facts]) -> list[Claim]:
+    """Claim.of for every one of ``facts``, made in C (100,000 Python calls cost 50 ms)."""
+    return list(map(_new_claim, map(_PICK, facts)))
+
+
+_PICK = operator.itemgetter(1, 0, 2)  # Facts (span, protocols, scopes) -> Claim's order
+_new_claim = functools.partial(tuple.__new__, Claim)
 
 
 class ActiveClaims:

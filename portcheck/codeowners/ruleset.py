@@ -57,7 +57,7 @@ class Ruleset:
         if below is None:
             below = self._folders[folder] = self._below_folder(path)
         best = max(self._exact.get(path, -1), below)
-        for index in self._index.candidates(path):
+        for index in self._index.candidates(path) if self._wild else ():
             if index < best:
                 break
             if self.rules[index].pattern.matches(path):
