@@ -63,7 +63,7 @@ def check(
         typer.Option(
             "--cache-dir",
             metavar="DIR",
-            help="Keep each file's verdict here, keyed by git blob id "
+            help="Keep each file's verdict here, by path and git blob id "
             "(default: .portcheck-cache/ under the root).",
             file_okay=False,
         ),
