@@ -1,11 +1,13 @@
 """Each allocation file's schema-stage outcome: its loading finding (PC100-PC103), its
-schema findings, or its document and allocation; judged here, recalled from the
-check cache, or judged by a pool of worker processes on a large register.
+schema findings, or its facts (with its document and model when judged in this
+process); recalled from the check cache, judged here, or judged by a pool of
+worker processes on a large register.
 
-A worker sends back what the cache would store (portcheck.cache), and this
-process recalls it exactly as it recalls a cached verdict: one semantics, and
-what a worker cannot express (findings that point at other files) is judged
-here again. Results are taken in file order, whatever order the workers finish in.
+Workers read files without positions (the recogniser, then the lean reader) and
+send back what the cache would store, facts as columns; this process recalls
+that as it recalls a cached verdict: one semantics, and what a worker cannot
+express (findings that point at other files) is judged here again. Results are
+taken in file order, whatever order the workers finish in.
 """
 
 from __future__ import annotations
@@ -15,13 +17,15 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import NamedTuple, cast
 
-from portcheck.cache import CheckCache, Verdict, blob_id, finding_verdict, verdict_findings
+from portcheck.cache import CheckCache, blob_id, finding_verdict, verdict_findings
+from portcheck.cache.store import Verdict
 from portcheck.finding import Finding
 from portcheck.load import decode_text, parse_document, read_allocation
 from portcheck.load.document import Document
 from portcheck.load.modeline import find_modeline
 from portcheck.model import Allocation
-from portcheck.model.facts import FactReader, Facts, columns
+from portcheck.model.columns import FactReader, columns
+from portcheck.model.facts import Facts
 from portcheck.model.recognize import recognise
 from portcheck.model.validate import validate_allocation
 
@@ -88,21 +92,21 @@ def _from_cache(root: Path, relative: str, cache: CheckCache) -> tuple[Judged | 
 
 
 #: An outcome and the blob id of the bytes it was judged on (None: not read).
-Read = tuple[Judged, str | None]
+Blobbed = tuple[Judged, str | None]
 
 
-def _judge_many(root: Path, paths: Sequence[str]) -> Iterator[Read]:
+def _judge_many(root: Path, paths: Sequence[str]) -> Iterator[Blobbed]:
     if len(paths) < PARALLEL_FROM or WORKERS < 2:
         return (_judged_here(root, relative) for relative in paths)
     return _pooled(root, paths, WORKERS)
 
 
-def _judged_here(root: Path, relative: str) -> Read:
+def _judged_here(root: Path, relative: str) -> Blobbed:
     data = read_allocation(root, relative)
     return judge(data, relative), None if isinstance(data, Finding) else blob_id(data)
 
 
-def _pooled(root: Path, paths: Sequence[str], workers: int) -> Iterator[Read]:
+def _pooled(root: Path, paths: Sequence[str], workers: int) -> Iterator[Blobbed]:
     import gc
     from concurrent.futures.process import BrokenProcessPool
 
@@ -122,7 +126,7 @@ def _pooled(root: Path, paths: Sequence[str], workers: int) -> Iterator[Read]:
         gc.unfreeze()
 
 
-def _in_pool(root: Path, paths: Sequence[str], workers: int) -> Iterator[Read]:
+def _in_pool(root: Path, paths: Sequence[str], workers: int) -> Iterator[Blobbed]:
     # Imported here: a small register never starts a pool.
     from concurrent.futures import ProcessPoolExecutor
 

@@ -18,7 +18,7 @@ from benchmarks.generate import generate
 from portcheck import cache as cache_module
 from portcheck.cache import CACHE_FILE, blob_id
 from portcheck.engine import check_cache, check_register
-from portcheck.model.facts import columns
+from portcheck.model.columns import columns
 from portcheck.register import build_register, read_policy
 
 from .conftest import AS_OF, allocation, cli, commit_all, git, new_repo

@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 from benchmarks.generate import generate
 from portcheck.load import parse_document
 from portcheck.load.document import Document
-from portcheck.load.fast import parse_fast, parse_lean
+from portcheck.load.fast import parse_fast
+from portcheck.load.lean import parse_lean
 from portcheck.load.strict import parse_strict
 
 from .conftest import CORPORA, mutants, require_corpus

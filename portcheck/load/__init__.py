@@ -11,8 +11,9 @@ from pathlib import Path
 
 from portcheck.finding import Finding, Location, line_column, printable
 from portcheck.load.document import Document
-from portcheck.load.fast import parse_fast, parse_lean
+from portcheck.load.fast import parse_fast
 from portcheck.load.ignored import ask_ignored
+from portcheck.load.lean import parse_lean
 from portcheck.load.modeline import find_modeline
 from portcheck.rules import BAD_FILE, YAML_UNSAFE
 

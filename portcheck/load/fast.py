@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 import sys
 
-from portcheck.load.document import Document, NodePath, Scalar
+from portcheck.load.document import Document, Scalar
 from portcheck.load.scalars import resolve_plain
 
 # Only prefixes are matched by regex; the value's surrounding spaces are cut with
@@ -208,85 +208,3 @@ def _block_list(doc: Document, key: str, lines: list[str], index: int) -> int:
         return -1  # an empty value: rare, left to the strict reader
     doc.data[key] = items
     return index
-
-
-# The lean reader's key and separator; the value is cut with str methods.
-_KEY_SPACE = re.compile(r"([a-z_][a-z0-9_]{0,127}): +")
-
-
-def parse_lean(text: str, path: str) -> Document | None:
-    """The document without positions, for a file judged in bulk: only its data
-    and the port's source form (PC202). None when a line is anything but a comment
-    or `key: value` with a plain, double-quoted or flow-list value; the caller
-    then reads the file with parse_fast, whose result this one equals whenever it
-    returns one (tests/test_yaml_fast.py)."""
-    if _UNUSUAL.search(text):
-        return None
-    data: dict[str, object] = {}
-    scalars: dict[NodePath, Scalar] = {}
-    for line in text.split("\n"):
-        found = _KEY_SPACE.match(line)
-        if found is None:
-            if _is_blank(line):
-                continue
-            return None
-        key, raw = found[1], line[found.end() :].rstrip(" ")
-        if not raw or key in data:
-            return None
-        first = raw[0]
-        value: object
-        if first == "[":
-            value = _flow_items(raw)
-        elif first in _INDICATORS and first != '"':
-            return None
-        else:
-            parsed = _scalar(raw)
-            if parsed is None:
-                return None
-            value, written = parsed
-            if key == "port":
-                scalars[("port",)] = written
-        if value is None:
-            return None
-        data[sys.intern(key)] = value
-    return Document(path=path, data=data, scalars=scalars) if data else None
-
-
-def _flow_items(raw: str) -> list[object] | None:
-    """``[a, b]`` with plain items, as _flow_list reads it."""
-    end = raw.find("]")
-    if end < 0 or not _is_tail(raw[end + 1 :]):
-        return None
-    body = raw[1:end]
-    if _FLOW_UNSAFE.search(body):
-        return None
-    items: list[object] = []
-    for part in body.split(",") if body.strip(" ") else ():
-        text = _shared(part.strip(" "))
-        if not text or text[0] in _INDICATORS or ": " in text or text.endswith(":"):
-            return None
-        items.append(resolve_plain(text))
-    return items
-
-
-def unusual(text: str) -> bool:
-    """True when ``text`` holds a character the fast readers leave to the strict one."""
-    return _UNUSUAL.search(text) is not None
-
-
-def flat_value(raw: str) -> tuple[str, str, object] | None:
-    """A value after `key: `, stripped of spaces, as the fast reader reads it: (style,
-    written text, value), with style "flow" and a list of values for ``[a, b]``;
-    None when it is anything else (a block list, a comment, an indicator)."""
-    if not raw:
-        return None
-    if raw[0] == "[":
-        items = _flow_items(raw)
-        return None if items is None else ("flow", raw, items)
-    if raw[0] in _INDICATORS and raw[0] != '"':
-        return None
-    parsed = _scalar(raw)
-    if parsed is None:
-        return None
-    value, written = parsed
-    return written.style, written.text, value

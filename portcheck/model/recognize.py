@@ -22,7 +22,7 @@ import re
 from typing import cast
 
 from portcheck.load import ID_MAX
-from portcheck.load.fast import unusual
+from portcheck.load.lean import unusual
 from portcheck.load.modeline import Modeline
 from portcheck.load.scalars import resolve_plain
 from portcheck.model import PORT_MAX, PortSpan

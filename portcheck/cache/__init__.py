@@ -18,18 +18,14 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import json
 import os
-import re
-import subprocess
-import tempfile
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TypeGuard, cast
 
 from portcheck import __version__
+from portcheck.cache.index import IndexBlobs, tracked
+from portcheck.cache.store import Verdict, encoded, read, replace
 from portcheck.finding import Finding, Location
-from portcheck.model.facts import FactReader, Facts, each_column
 from portcheck.rules import BY_CODE
 
 FORMAT = "portcheck-check-cache/4"
@@ -37,9 +33,6 @@ FORMAT = "portcheck-check-cache/4"
 #: fork costs a few milliseconds, more than writing a small cache.
 BACKGROUND_FROM = 5000
 CACHE_FILE = "check.json"
-#: A file's verdict: ("ok", its Facts), ("bad", schema findings) or ("load", its
-#: PC10x finding), findings as rows without their path.
-Verdict = tuple[str, object]
 
 
 def blob_id(data: bytes) -> str:
@@ -53,12 +46,12 @@ class CheckCache:
     def __init__(self, folder: Path, root: Path, inputs: bytes) -> None:
         self.folder = folder
         self.stamp = [FORMAT, __version__, hashlib.sha256(inputs).hexdigest()]
-        self.usable = not _tracked(root, folder)
+        self.usable = not tracked(root, folder)
         # Git lists the index while the cache is read; without a cache there is
         # nothing to recall, and the files are hashed as they are judged.
         found = self.usable and (folder / CACHE_FILE).is_file()
-        self._index = _IndexBlobs(root) if found else None
-        self.old = _read(folder / CACHE_FILE, self.stamp) if found else {}
+        self._index = IndexBlobs(root) if found else None
+        self.old = read(folder / CACHE_FILE, self.stamp) if found else {}
         self.new: dict[str, tuple[str, Verdict]] = {}
         self.fresh = False  # a verdict not read from the cache was kept
         #: The blob ids of the register's files (vouched() fills it from git's listing,
@@ -136,7 +129,7 @@ class CheckCache:
             ignore = self.folder / ".gitignore"
             if not ignore.exists():
                 ignore.write_text("*\n", encoding="utf-8")
-            _replace(self.folder / CACHE_FILE, _encoded(self.stamp, self.new))
+            replace(self.folder / CACHE_FILE, encoded(self.stamp, self.new))
         except OSError:
             return
 
@@ -164,25 +157,6 @@ def _wait(pid: int) -> None:
         os.waitpid(pid, 0)
 
 
-def _encoded(stamp: list[str], verdicts: dict[str, tuple[str, Verdict]]) -> Iterator[str]:
-    """The cache's JSON in pieces, a column or a thousand findings at a time, each
-    through json.dumps's C encoder (iterencode is pure Python) and each let go of
-    before the next is made."""
-    accepted = [path for path, (_, kept) in verdicts.items() if kept[0] == "ok"]
-    yield '{"stamp":' + json.dumps(stamp) + ',"accepted":{"path":' + json.dumps(accepted)
-    yield ',"blob":' + json.dumps([verdicts[path][0] for path in accepted])
-    facts = [cast(Facts, verdicts[path][1][1]) for path in accepted]
-    yield ',"facts":{'
-    for number, (name, column) in enumerate(each_column(facts)):
-        yield ("," if number else "") + f'"{name}":' + json.dumps(column)
-    refused = [(path, [blob, *kept]) for path, (blob, kept) in verdicts.items() if kept[0] != "ok"]
-    yield '}},"refused":{'
-    for start in range(0, len(refused), 1000):
-        piece = dict(refused[start : start + 1000])
-        yield ("," if start else "") + json.dumps(piece, separators=(",", ":"))[1:-1]
-    yield "}}"
-
-
 def finding_verdict(findings: list[Finding]) -> Verdict | None:
     """The findings of one file as a verdict, or None when one cannot be stored."""
     if any(finding.related for finding in findings):
@@ -203,140 +177,3 @@ def verdict_findings(path: str, rows: object) -> list[Finding] | None:
             return None
         found.append(BY_CODE[code].finding(Location(path, line, column), message))
     return found
-
-
-def _read(path: Path, stamp: list[str]) -> dict[str, tuple[str, Verdict]]:
-    """path -> (blob id, verdict) of a sound cache for ``stamp``; {} for any other."""
-    try:
-        with open(path, "rb") as handle:
-            raw = handle.read()
-        body, _, digest = raw.rpartition(b"\n")
-        if hashlib.sha256(body).hexdigest().encode() != digest:
-            return {}  # damaged or truncated
-        parsed = json.loads(body)
-    except (OSError, ValueError, RecursionError):
-        return {}
-    if not isinstance(parsed, dict) or parsed.get("stamp") != stamp:
-        return {}  # another portcheck, policy or schema
-    accepted, refused = parsed.get("accepted"), parsed.get("refused")
-    if not (isinstance(accepted, dict) and isinstance(refused, dict)):
-        return {}
-    paths, blobs = accepted.get("path"), accepted.get("blob")
-    if not (_strings(paths) and _strings(blobs) and len(paths) == len(blobs)):
-        return {}
-    facts = FactReader().read(accepted.get("facts"), len(paths))
-    if facts is None:
-        return {}  # tampered with: none of it is believed
-    old: dict[str, tuple[str, Verdict]] = {
-        path: (blob, ("ok", one)) for path, blob, one in zip(paths, blobs, facts, strict=True)
-    }
-    for relative, value in refused.items():
-        if isinstance(value, list) and len(value) == 3 and value[1] in ("bad", "load"):
-            blob, kind, rows = value
-            if isinstance(blob, str):
-                old[relative] = (blob, (kind, rows))
-    return old
-
-
-def _strings(values: object) -> TypeGuard[list[str]]:
-    return isinstance(values, list) and set(map(type, values)) <= {str}
-
-
-def _git(root: Path, *args: str) -> bytes | None:
-    try:
-        done = subprocess.run(
-            ["git", "-C", str(root), *args], capture_output=True, check=False, timeout=60
-        )
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return done.stdout if done.returncode == 0 else None
-
-
-def _tracked(root: Path, folder: Path) -> bool:
-    """True when git tracks any file in ``folder``: such a cache is never used."""
-    listed = _git(root, "ls-files", "-z", "--", str(folder))
-    return bool(listed)
-
-
-class _IndexBlobs:
-    """Blob ids of the tracked files under ports/ whose work-tree copy git sees
-    unchanged. Git starts at once and is asked for its answer when first needed,
-    so that it lists and compares while this process walks the register."""
-
-    def __init__(self, root: Path) -> None:
-        self._staged = _start(root, "ls-files", "-s", "-v", "-z", "--", "ports")
-        self._changed = _start(root, "ls-files", "-m", "-z", "--", "ports")  # modified
-        self._blobs: dict[str, str] | None = None
-
-    def close(self) -> None:
-        """Stop git if its answer was never asked for (the run stopped early)."""
-        for process in (self._staged, self._changed):
-            if process is not None and process.returncode is None:
-                process.kill()
-                process.communicate()
-
-    def blobs(self) -> dict[str, str]:
-        if self._blobs is None:
-            staged, changed = _finish(self._staged), _finish(self._changed)
-            self._staged = self._changed = None  # a Popen keeps what it read (9 MB)
-            self._blobs = {} if staged is None or changed is None else _unchanged(staged, changed)
-        return self._blobs
-
-
-#: An entry of `git ls-files -s -v -z`: tag H (a plain tracked file: h is
-#: assume-unchanged, S skip-worktree, whose changes `ls-files -m` would not report),
-#: mode 100644 or 100755, the blob id, stage 0 (not in a merge conflict), the path.
-_PLAIN_ENTRY = re.compile("(?<![^\0])H 1006[0-7][0-7] ([0-9a-f]+) 0\t([^\0]*)")
-
-
-def _unchanged(staged: bytes, changed: bytes) -> dict[str, str]:
-    blobs = {path: blob for blob, path in _PLAIN_ENTRY.findall(os.fsdecode(staged))}
-    for path in os.fsdecode(changed).split("\0"):
-        blobs.pop(path, None)
-    return blobs
-
-
-def _start(root: Path, *args: str) -> subprocess.Popen[bytes] | None:
-    try:
-        return subprocess.Popen(
-            ["git", "-C", str(root), *args], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
-        )
-    except OSError:
-        return None
-
-
-def _finish(process: subprocess.Popen[bytes] | None) -> bytes | None:
-    if process is None:
-        return None
-    try:
-        out, _ = process.communicate(timeout=60)
-    except subprocess.SubprocessError:
-        process.kill()
-        process.communicate()
-        return None
-    return out if process.returncode == 0 else None
-
-
-def _umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
-
-
-def _replace(target: Path, chunks: Iterable[str]) -> None:
-    """Write ``chunks`` and then the SHA-256 of what they hold on a last line, to a
-    temporary file renamed over ``target``: streamed, never one string of it all."""
-    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".check.", suffix=".tmp")
-    try:
-        os.chmod(temporary, 0o666 & ~_umask())  # mkstemp's 0600 is not what a new file gets
-        digest = hashlib.sha256()
-        with os.fdopen(handle, "wb", buffering=1 << 20) as out:
-            for chunk in chunks:
-                data = chunk.encode()
-                digest.update(data)
-                out.write(data)
-            out.write(b"\n" + digest.hexdigest().encode())
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
