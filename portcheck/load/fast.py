@@ -156,17 +156,14 @@ def _is_tail(rest: str) -> bool:
 
 def _flow_list(doc: Document, key: str, raw: str, at: tuple[int, int]) -> bool:
     """``[a, b]`` on one line, items plain scalars."""
-    end = raw.find("]")
-    if end < 0 or not _is_tail(raw[end + 1 :]):
-        return False
-    body = raw[1:end]
-    if _FLOW_UNSAFE.search(body):
+    body = flow_body(raw)
+    if body is None:
         return False
     items: list[object] = []
     offset = at[1] + 1
-    for index, part in enumerate(body.split(",") if body.strip(" ") else ()):
-        text = _shared(part.strip(" "))
-        if not text or text[0] in _INDICATORS or ": " in text or text.endswith(":"):
+    for index, part in enumerate(flow_parts(body)):
+        text = flow_item(part)
+        if text is None:
             return False
         items.append(resolve_plain(text))
         node = (key, index)
@@ -176,6 +173,28 @@ def _flow_list(doc: Document, key: str, raw: str, at: tuple[int, int]) -> bool:
     doc.data[key] = items
     doc.value_at[(key,)] = at
     return True
+
+
+def flow_body(raw: str) -> str | None:
+    """The inside of ``[a, b]`` on one line, with nothing that needs the strict
+    reader (nesting, quotes, comments); None otherwise."""
+    end = raw.find("]")
+    if end < 0 or not _is_tail(raw[end + 1 :]):
+        return None
+    body = raw[1:end]
+    return None if _FLOW_UNSAFE.search(body) else body
+
+
+def flow_parts(body: str) -> list[str]:
+    return body.split(",") if body.strip(" ") else []
+
+
+def flow_item(part: str) -> str | None:
+    """One item of a flow list as a plain scalar's text, or None."""
+    text = _shared(part.strip(" "))
+    if not text or text[0] in _INDICATORS or ": " in text or text.endswith(":"):
+        return None
+    return text
 
 
 def _block_list(doc: Document, key: str, lines: list[str], index: int) -> int:

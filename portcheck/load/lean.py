@@ -14,13 +14,13 @@ import sys
 
 from portcheck.load.document import Document, NodePath, Scalar
 from portcheck.load.fast import (
-    _FLOW_UNSAFE,
     _INDICATORS,
     _UNUSUAL,
     _is_blank,
-    _is_tail,
     _scalar,
-    _shared,
+    flow_body,
+    flow_item,
+    flow_parts,
 )
 from portcheck.load.scalars import resolve_plain
 
@@ -67,17 +67,14 @@ def parse_lean(text: str, path: str) -> Document | None:
 
 
 def _flow_items(raw: str) -> list[object] | None:
-    """``[a, b]`` with plain items, as _flow_list reads it."""
-    end = raw.find("]")
-    if end < 0 or not _is_tail(raw[end + 1 :]):
-        return None
-    body = raw[1:end]
-    if _FLOW_UNSAFE.search(body):
+    """``[a, b]`` with plain items, as the fast reader reads it."""
+    body = flow_body(raw)
+    if body is None:
         return None
     items: list[object] = []
-    for part in body.split(",") if body.strip(" ") else ():
-        text = _shared(part.strip(" "))
-        if not text or text[0] in _INDICATORS or ": " in text or text.endswith(":"):
+    for part in flow_parts(body):
+        text = flow_item(part)
+        if text is None:
             return None
         items.append(resolve_plain(text))
     return items
