@@ -50,7 +50,7 @@ def run_rules(
     root: Path, policy: Policy, today: dt.date, cache: CheckCache | None = None
 ) -> tuple[Register, list[Finding]]:
     """Load the register under ``root`` and run every check on it."""
-    register, findings = build_register(root, policy, today, cache)
+    register, findings = build_register(root, policy, today, cache, whole=False)
     return register, findings + _checked(register)
 
 
@@ -66,7 +66,7 @@ def judge(
     notes: list[str] = []
     with checked_out(root, change.commit) as scratch:
         trusted = _trusted_policy(root, policy_dir, head_policy, scratch, notes)
-        register, loaded = build_register(root, trusted, today, cache)
+        register, loaded = build_register(root, trusted, today, cache, whole=False)
         base: Register | None = None
         old: list[Finding] = []
         if scratch is not None:

@@ -27,7 +27,7 @@ from portcheck.model import Allocation
 from portcheck.model.columns import FactReader, columns
 from portcheck.model.facts import Facts
 from portcheck.model.recognize import recognise
-from portcheck.model.validate import validate_allocation
+from portcheck.model.validate import model_or_errors, validate_allocation
 
 
 class Accepted(NamedTuple):
@@ -49,10 +49,14 @@ CHUNK = 2000
 WORKERS = min(os.cpu_count() or 1, 4)
 
 
-def judged_all(root: Path, paths: Sequence[str], cache: CheckCache | None) -> list[Judged]:
+def judged_all(
+    root: Path, paths: Sequence[str], cache: CheckCache | None, *, whole: bool = True
+) -> list[Judged]:
     """The outcome of every file in ``paths`` (repo-relative), in that order. With
     ``cache``, files whose bytes an earlier run judged are recalled, not parsed, and
-    this run's verdicts are kept for saving."""
+    this run's verdicts are kept for saving. ``whole``: accepted files come with
+    their model (a command that shows allocations), else with their facts alone
+    when workers judged them (the checks)."""
     outcomes: list[Judged | None] = [None] * len(paths)
     pending: list[int] = []
     blobs: list[str | None] = [None] * len(paths)
@@ -66,7 +70,7 @@ def judged_all(root: Path, paths: Sequence[str], cache: CheckCache | None) -> li
             outcomes[index], blobs[index] = _from_cache(root, relative, cache)
         if outcomes[index] is None:
             pending.append(index)
-    judged = _judge_many(root, [paths[index] for index in pending])
+    judged = _judge_many(root, [paths[index] for index in pending], whole)
     for index, (outcome, read_blob) in zip(pending, judged, strict=True):
         outcomes[index] = outcome
         blob = blobs[index] or read_blob
@@ -95,10 +99,10 @@ def _from_cache(root: Path, relative: str, cache: CheckCache) -> tuple[Judged | 
 Blobbed = tuple[Judged, str | None]
 
 
-def _judge_many(root: Path, paths: Sequence[str]) -> Iterator[Blobbed]:
+def _judge_many(root: Path, paths: Sequence[str], whole: bool) -> Iterator[Blobbed]:
     if len(paths) < PARALLEL_FROM or WORKERS < 2:
         return (_judged_here(root, relative) for relative in paths)
-    return _pooled(root, paths, WORKERS)
+    return _pooled(root, paths, WORKERS, whole)
 
 
 def _judged_here(root: Path, relative: str) -> Blobbed:
@@ -106,7 +110,7 @@ def _judged_here(root: Path, relative: str) -> Blobbed:
     return judge(data, relative), None if isinstance(data, Finding) else blob_id(data)
 
 
-def _pooled(root: Path, paths: Sequence[str], workers: int) -> Iterator[Blobbed]:
+def _pooled(root: Path, paths: Sequence[str], workers: int, whole: bool) -> Iterator[Blobbed]:
     import gc
     from concurrent.futures.process import BrokenProcessPool
 
@@ -115,7 +119,7 @@ def _pooled(root: Path, paths: Sequence[str], workers: int) -> Iterator[Blobbed]
     gc.freeze()
     done = 0
     try:
-        for judged in _in_pool(root, paths, workers):
+        for judged in _in_pool(root, paths, workers, whole):
             done += 1
             yield judged
     except (OSError, BrokenProcessPool):
@@ -126,7 +130,7 @@ def _pooled(root: Path, paths: Sequence[str], workers: int) -> Iterator[Blobbed]
         gc.unfreeze()
 
 
-def _in_pool(root: Path, paths: Sequence[str], workers: int) -> Iterator[Blobbed]:
+def _in_pool(root: Path, paths: Sequence[str], workers: int, whole: bool) -> Iterator[Blobbed]:
     # Imported here: a small register never starts a pool.
     from concurrent.futures import ProcessPoolExecutor
 
@@ -134,15 +138,16 @@ def _in_pool(root: Path, paths: Sequence[str], workers: int) -> Iterator[Blobbed
     chunks = [paths[start : start + CHUNK] for start in range(0, len(paths), CHUNK)]
     with ProcessPoolExecutor(workers) as pool:
         # map yields in task order, so the outcomes never depend on scheduling.
-        results = pool.map(_verdicts, [root] * len(chunks), chunks)
-        for chunk, (accepted, verdicts, blobs) in zip(chunks, results, strict=True):
+        results = pool.map(_verdicts, [root] * len(chunks), chunks, [whole] * len(chunks))
+        for chunk, (accepted, verdicts, blobs, datas) in zip(chunks, results, strict=True):
             count = sum(verdict == _ACCEPTED for verdict in verdicts)
             read = reader.read(accepted, count)
             facts = None if read is None else iter(read)  # None: judged here again
+            models = iter(datas)
             for relative, verdict, blob in zip(chunk, verdicts, blobs, strict=True):
                 recalled = recall(verdict, relative) if verdict not in (None, _ACCEPTED) else None
                 if verdict == _ACCEPTED and facts is not None:
-                    recalled = Accepted(next(facts))
+                    recalled = _accepted(relative, next(facts), next(models, None))
                 yield (recalled, blob) if recalled is not None else _judged_here(root, relative)
 
 
@@ -150,17 +155,32 @@ def _in_pool(root: Path, paths: Sequence[str], workers: int) -> Iterator[Blobbed
 _ACCEPTED = ("ok", None)
 
 
+def _accepted(relative: str, facts: Facts, data: dict[str, object] | None) -> Accepted | None:
+    """A worker's accepted file; with its data (whole), its model is built here."""
+    if data is None:
+        return Accepted(facts)
+    allocation, _ = model_or_errors(Allocation, data)
+    if allocation is None:
+        return None  # judged here again
+    return Accepted(facts, (Document(relative, data, modeline=facts.modeline), allocation))
+
+
 def _verdicts(
-    root: Path, paths: Sequence[str]
-) -> tuple[dict[str, object], list[Verdict | None], list[str | None]]:
+    root: Path, paths: Sequence[str], whole: bool = False
+) -> tuple[
+    dict[str, object], list[Verdict | None], list[str | None], list[dict[str, object] | None]
+]:
     """A worker's task: judge ``paths``; the facts of the accepted files as columns
-    (model.facts), what a cache would store for the others, and each file's blob id."""
+    (model.columns), what a cache would store for the others, each file's blob id,
+    and (``whole``) the accepted files' data."""
     read = [read_allocation(root, relative) for relative in paths]
-    verdicts = [judged_in_bulk(data, path) for data, path in zip(read, paths, strict=True)]
+    judged = [_in_bulk(data, path, whole) for data, path in zip(read, paths, strict=True)]
+    verdicts = [verdict for verdict, _ in judged]
     accepted = [cast(Facts, v[1]) for v in verdicts if v is not None and v[0] == "ok"]
     marked = [_ACCEPTED if v is not None and v[0] == "ok" else v for v in verdicts]
     blobs = [None if isinstance(data, Finding) else blob_id(data) for data in read]
-    return columns(accepted), marked, blobs
+    datas = [data for verdict, data in judged if verdict is not None and verdict[0] == "ok"]
+    return columns(accepted), marked, blobs, datas
 
 
 def judge(data: bytes | Finding, relative: str) -> Judged:
@@ -178,17 +198,26 @@ def judged_in_bulk(data: bytes | Finding, relative: str) -> Verdict | None:
     """What judge() would store for one file, read without positions: recognised in
     one pass when it is a plainly valid file (model.recognize), else read by the lean
     reader; only a file with findings, whose findings need them, is read again."""
+    return _in_bulk(data, relative, whole=False)[0]
+
+
+def _in_bulk(
+    data: bytes | Finding, relative: str, whole: bool
+) -> tuple[Verdict | None, dict[str, object] | None]:
+    """judged_in_bulk(), and with ``whole`` an accepted file's data (for its model)."""
     if not isinstance(data, Finding):
         text = decode_text(data, relative)
-        recognised = None if isinstance(text, Finding) else recognise(text, find_modeline(text))
+        recognised = None
+        if not whole and not isinstance(text, Finding):
+            recognised = recognise(text, find_modeline(text))
         if recognised is not None:
-            return "ok", recognised
+            return ("ok", recognised), None
         lean = parse_document(data, relative, positions=False)
         validated = lean if isinstance(lean, Finding) else validate_allocation(lean)
         if isinstance(validated, Allocation):
             assert isinstance(lean, Document)
-            return "ok", Facts.of(validated, lean.modeline)
-    return as_verdict(judge(data, relative))
+            return ("ok", Facts.of(validated, lean.modeline)), lean.data if whole else None
+    return as_verdict(judge(data, relative)), None
 
 
 def as_verdict(judged: Judged) -> Verdict | None:

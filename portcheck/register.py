@@ -12,7 +12,7 @@ from portcheck.codeowners import Codeowners, load_codeowners
 from portcheck.errors import UsageError
 from portcheck.finding import Finding
 from portcheck.judge import Accepted, judged_all
-from portcheck.load import EXTENSION, REGISTER, load_file, walk
+from portcheck.load import EXTENSION, REGISTER, load_file, parse_document, read_allocation, walk
 from portcheck.load.document import Document
 from portcheck.model import Allocation, Policy
 from portcheck.model.facts import Facts, facts_model
@@ -24,12 +24,13 @@ class Entry:
     """An allocation file that loaded and passed the schema stage.
 
     The checks read its ``facts``. Its document (positions, for a finding) and
-    its model (every field) are kept only when this process parsed the file;
-    otherwise they are read again from disk on first use, which only the few
-    files a finding points at, or a command that shows whole allocations, need.
+    its model (every field) are kept when this process parsed the file;
+    otherwise each is read again from disk on first use, apart: a finding needs
+    only the document, a command that shows whole allocations only the model
+    (read without positions).
     """
 
-    __slots__ = ("_loaded", "_root", "facts", "id", "path")
+    __slots__ = ("_allocation", "_document", "_root", "facts", "id", "path")
 
     def __init__(
         self,
@@ -44,31 +45,39 @@ class Entry:
         self.id = ident  # the file stem
         self.facts = facts
         self._root = root
-        self._loaded = loaded
+        self._document: Document | None = loaded[0] if loaded else None
+        self._allocation: Allocation | None = loaded[1] if loaded else None
 
     def __repr__(self) -> str:
         return f"Entry({self.path!r})"
 
     @property
     def document(self) -> Document:
-        return self._load()[0]
+        if self._document is None:
+            self._document = self._reread(positions=True)[0]
+        return self._document
 
     @property
     def allocation(self) -> Allocation:
-        return self._load()[1]
+        if self._allocation is None:
+            self._allocation = self._reread(positions=False)[1]
+        return self._allocation
 
-    def _load(self) -> tuple[Document, Allocation]:
-        if self._loaded is None:
-            assert self._root is not None  # an entry without a document has a file
-            self._loaded = reload(self._root, self.path, self.facts)
-        return self._loaded
+    def _reread(self, *, positions: bool) -> tuple[Document, Allocation]:
+        assert self._root is not None  # an entry without a document has a file
+        return reread(self._root, self.path, self.facts, positions=positions)
 
 
-def reload(root: Path, path: str, facts: Facts) -> tuple[Document, Allocation]:
+def reread(
+    root: Path, path: str, facts: Facts, *, positions: bool = True
+) -> tuple[Document, Allocation]:
     """The document and model of a file judged earlier (by a worker, or an earlier
     run through the cache). A file changed since then keeps what was judged: its
     findings point at 1:1 and its model holds its facts (a check never raises)."""
-    document = load_file(root, path)
+    data = read_allocation(root, path)
+    document = (
+        data if isinstance(data, Finding) else parse_document(data, path, positions=positions)
+    )
     if isinstance(document, Document):
         allocation = validate_allocation(document)
         if isinstance(allocation, Allocation) and Facts.of(allocation, document.modeline) == facts:
@@ -103,11 +112,18 @@ def read_policy(root: Path, policy_dir: Path | None) -> Policy:
 
 
 def build_register(
-    root: Path, policy: Policy, today: dt.date, cache: CheckCache | None = None
+    root: Path,
+    policy: Policy,
+    today: dt.date,
+    cache: CheckCache | None = None,
+    *,
+    whole: bool = True,
 ) -> tuple[Register, list[Finding]]:
     """Load every file under ports/; the register of files that passed, and the findings of
     those that did not. With ``cache``, files whose bytes an earlier run judged are
-    not parsed again (portcheck.cache), and this run's verdicts are saved."""
+    not parsed again (portcheck.cache), and this run's verdicts are saved. Without
+    ``whole`` (the checks), a large register's entries hold their facts alone, and
+    read their document or model only when asked."""
     if not (root / REGISTER).is_dir():
         raise UsageError(f"{root}: no {REGISTER}/ folder: is this a portcheck register?")
     findings: list[Finding] = []
@@ -121,7 +137,9 @@ def build_register(
             failed.add(relative)
     idents = [path[path.rfind("/") + 1 : -len(EXTENSION)] for path in paths]  # walk() checked
     entries: list[Entry] = []
-    for relative, ident, loaded in zip(paths, idents, judged_all(root, paths, cache), strict=True):
+    for relative, ident, loaded in zip(
+        paths, idents, judged_all(root, paths, cache, whole=whole), strict=True
+    ):
         if isinstance(loaded, Accepted):
             entries.append(_entry(root, relative, ident, loaded))
         elif isinstance(loaded, Finding):

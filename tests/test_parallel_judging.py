@@ -101,14 +101,17 @@ def test_a_pool_judges_random_mutants_as_this_process_does(
     assert sum(isinstance(row, tuple) for row in outcomes) > 300  # facts among them
 
 
+@pytest.mark.parametrize("whole", [True, False])
 def test_a_pooled_entry_reads_its_document_and_model_when_asked(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, whole: bool
 ) -> None:
+    """Whole (a command): the workers send each file's data and the model is built
+    here; else (the checks) an entry reads its file again when asked."""
     generate(tmp_path, files=60, seed=6, dirty=14)
     policy = read_policy(tmp_path, None)
     alone, _ = build_register(tmp_path, policy, AS_OF)
     pool_everything(monkeypatch)
-    pooled, _ = build_register(tmp_path, policy, AS_OF)
+    pooled, _ = build_register(tmp_path, policy, AS_OF, whole=whole)
     assert [entry.facts for entry in pooled.entries] == [entry.facts for entry in alone.entries]
     for mine, theirs in zip(pooled.entries, alone.entries, strict=True):
         assert mine.allocation == theirs.allocation
@@ -123,7 +126,7 @@ def test_a_file_changed_under_the_run_keeps_what_was_judged(
     """A worker judged the file; it changed before a finding asked for its positions."""
     generate(tmp_path, files=20, seed=6)
     pool_everything(monkeypatch)
-    register, _ = build_register(tmp_path, read_policy(tmp_path, None), AS_OF)
+    register, _ = build_register(tmp_path, read_policy(tmp_path, None), AS_OF, whole=False)
     entry = register.entries[0]
     (tmp_path / entry.path).write_text("port: [broken\n", encoding="utf-8")
     assert entry.document.locate(("port",)) == Location(entry.path, 1, 1)
