@@ -91,6 +91,9 @@ def test_it_agrees_on_every_corpus_file_and_the_example_register() -> None:
         {"protocol": "http"},
         {"scope": "[prod, prod]"},
         {"scope": "Prod"},
+        {"scope": "prod/" + "a" * 251},  # 256 characters
+        {"scope": "a" * 64},  # the recogniser holds a scope without a "/" to an id's length
+        {"depends_on": "[" + "a" * 64 + "]"},
         {"status": "retired"},  # without retired_on
         {"status": "reserved"},  # without expires
         {"retired_on": "2026-03-20"},  # without status retired

@@ -18,15 +18,15 @@ generated registers and thousands of mutants.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
-from typing import cast
 
 from portcheck.load import ID_MAX
 from portcheck.load.lean import unusual
 from portcheck.load.modeline import Modeline
 from portcheck.load.scalars import resolve_plain
 from portcheck.model import PORT_MAX, PortSpan
-from portcheck.model.facts import Facts, consistent
+from portcheck.model.facts import Facts
 
 _WORD = r"[a-z0-9]+(?:-[a-z0-9]+)*"
 _SCOPE = rf"{_WORD}(?:/{_WORD})*"
@@ -74,14 +74,14 @@ def recognise(text: str, modeline: Modeline | None) -> Facts | None:
     """The facts of ``text`` when it is a plainly valid allocation, else None."""
     if unusual(text) or _FILE.fullmatch(text) is None:
         return None
-    fields: dict[str, object] = {}
+    fields: dict[str, str] = {}  # key -> its value as written, after `key: `
     for line in text.split("\n"):
         if not line or line[0] in " #":
             continue  # blank or a comment: the pattern let nothing else start so
         key, _, rest = line.partition(":")
         if key in fields:
             return None
-        fields[key] = _value(rest.lstrip(" "))
+        fields[key] = rest.lstrip(" ")
     if not _REQUIRED.issubset(fields):
         return None
     try:
@@ -101,65 +101,72 @@ def _value(rest: str) -> str | list[str]:
     return (rest if cut < 0 else rest[:cut]).rstrip(" ")
 
 
-def _facts(fields: dict[str, object], modeline: Modeline | None) -> Facts | None:
+def _facts(fields: dict[str, str], modeline: Modeline | None) -> Facts | None:
+    _text(_value(fields["service"]), ID_MAX)
+    status = _value(fields.get("status", "active"))
     allocated = _date(fields["allocated"])
-    review_by, expires, retired_on = (
-        _date(fields[name]) if name in fields else None for name in _LATER
-    )
-    _ids(fields["service"])
-    facts = Facts(
-        _port(fields["port"]),
-        _many(fields["protocol"]),  # type: ignore[arg-type]
-        _ids(fields.get("scope", "global")),
-        fields["owner"],  # type: ignore[arg-type]
-        fields.get("status", "active"),  # type: ignore[arg-type]
-        allocated,
-        review_by,
-        expires,
-        retired_on,
-        _ids(fields.get("depends_on", [])),
-        modeline,
-    )
+    review_by, expires, retired_on = (_date(fields[n]) if n in fields else None for n in _LATER)
+    if (retired_on is not None) != (status == "retired"):
+        return None
+    if status == "reserved" and expires is None:
+        return None
+    if any(day is not None and day < allocated for day in (review_by, expires, retired_on)):
+        return None
+    owner = _value(fields["owner"])
     for name in ("contact", "description"):
         if name in fields:
-            _text(fields[name])
-    if any(len(link) > 2000 for link in _many(fields.get("links", []))):
+            _text(_value(fields[name]), 200)
+    _listed(fields.get("links", "[]"), 2000)  # checked, not kept: no check reads links
+    if len(owner) > 100:
         return None
-    return facts if consistent(facts) and len(facts.owner) <= 100 else None
+    return _new_facts(
+        (
+            _port(_value(fields["port"])),
+            _listed(fields["protocol"]),
+            _listed(fields.get("scope", "global")),
+            owner,
+            status,
+            allocated,
+            review_by,
+            expires,
+            retired_on,
+            _listed(fields.get("depends_on", "[]")),
+            modeline,
+        )
+    )
 
 
+_new_facts = functools.partial(tuple.__new__, Facts)
 _LATER = ("review_by", "expires", "retired_on")
 
 
-def _many(value: object) -> tuple[str, ...]:
-    """One value or a flow list of distinct ones, as a tuple."""
-    items = tuple(value) if isinstance(value, list) else (value,)
-    if len(set(items)) != len(items):
-        raise ValueError("an item twice")
-    return cast(tuple[str, ...], items)
-
-
-#: Values already found good in this process: a register repeats its scopes,
-#: dependency ids and dates, so each is checked once.
-_GOOD: set[str] = set()
+#: What this process already found good, by the value as written: a register
+#: repeats its scopes, protocol lists, dependency ids and dates, so each is read
+#: and checked once.
+_LISTS: dict[tuple[str, int], tuple[str, ...]] = {}
 _DAYS: dict[str, dt.date] = {}
 
 
-def _ids(value: object) -> tuple[str, ...]:
-    """Ids or scopes that YAML reads as strings (not 0x1f, 1e5, null or true)."""
-    items = _many(value)
-    for item in items:
-        if item not in _GOOD:
-            limit = ID_MAX if "/" not in item else 255
-            if len(item) > limit or type(resolve_plain(item)) is not str:
-                raise ValueError(item)
-            _GOOD.add(item)
-    return items
+def _listed(written: str, longest: int = 255) -> tuple[str, ...]:
+    """One value or a flow list of distinct ones that YAML reads as strings (not 0x1f,
+    1e5, null or true), as a tuple: protocols, scopes and ids (at most ID_MAX
+    characters without a "/", a scope ``longest`` with one), or links (``longest``)."""
+    found = _LISTS.get((written, longest))
+    if found is None:
+        value = _value(written)
+        items = tuple(value) if isinstance(value, list) else (value,)
+        if len(set(items)) != len(items):
+            raise ValueError("an item twice")
+        for item in items:
+            _text(item, ID_MAX if "/" not in item else longest)
+        found = _LISTS[written, longest] = items
+    return found
 
 
-def _text(value: object) -> None:
+def _text(value: object, longest: int) -> None:
+    """A string of 1 to ``longest`` characters that YAML reads as a string."""
     assert isinstance(value, str)
-    if not 1 <= len(value) <= 200 or type(resolve_plain(value)) is not str:
+    if not 1 <= len(value) <= longest or type(resolve_plain(value)) is not str:
         raise ValueError(value)
 
 
@@ -172,9 +179,10 @@ def _port(value: object) -> PortSpan:
     return span
 
 
-def _date(value: object) -> dt.date:
-    assert isinstance(value, str)
-    day = _DAYS.get(value)
+def _date(written: str) -> dt.date:
+    day = _DAYS.get(written)
     if day is None:
-        day = _DAYS[value] = dt.date.fromisoformat(value)
+        text = _value(written)
+        assert isinstance(text, str)
+        day = _DAYS[written] = dt.date.fromisoformat(text)
     return day
