@@ -26,7 +26,6 @@ from portcheck.model.facts import Facts
 #: repeats its spans, scopes and owners), a span there as [start, end].
 TABLED = ("span", "protocols", "scopes", "owner", "status", "depends_on", "modeline")
 DATES = ("allocated", "review_by", "expires", "retired_on")
-Columns = dict[str, list[object]]
 
 
 def columns(many: Sequence[Facts]) -> dict[str, object]:
@@ -122,10 +121,6 @@ def _column(stored: dict[str, object], name: str, count: int) -> list[object]:
     if type(column) is not list or len(column) != count:
         raise ValueError(name)
     return column
-
-
-def _all_str(values: list[object]) -> bool:
-    return set(map(type, values)) <= {str}
 
 
 def _ints(values: list[object], low: int, high: int) -> list[int] | None:
