@@ -20,8 +20,8 @@ from portcheck.register import read_policy
 class CheckResult:
     findings: list[Finding]  # sorted
     files: int  # files looked at under ports/
-    #: Those files' repo-relative paths, sorted (JUnit has one test case per file).
-    checked: tuple[str, ...] = ()
+    #: Those files' repo-relative paths (JUnit has one test case per file).
+    checked: frozenset[str] = frozenset()
     #: With --base: findings the base already had (warnings for the summary, not annotated).
     preexisting: frozenset[Finding] = frozenset()
     #: With --base: warnings besides findings (the trusted policy could not be read).
@@ -59,7 +59,7 @@ def check_register(
     old = {new for was, new in pairs if was in judgement.preexisting}
     shown = [finding for finding in found if _selected(finding.path, paths)]
     checked = {path for held in register.ids.values() for path in held} | register.load_failed
-    files = tuple(sorted(checked if not paths else (p for p in checked if _selected(p, paths))))
+    files = frozenset(checked if not paths else (p for p in checked if _selected(p, paths)))
     _matched(root, paths, shown, files)
     return CheckResult(
         sorted(shown),
@@ -99,9 +99,7 @@ def _selected(path: str, paths: Sequence[str]) -> bool:
     return not paths or any(path == p or path.startswith(p.rstrip("/") + "/") for p in paths)
 
 
-def _matched(
-    root: Path, paths: Sequence[str], shown: list[Finding], files: tuple[str, ...]
-) -> None:
+def _matched(root: Path, paths: Sequence[str], shown: list[Finding], files: frozenset[str]) -> None:
     """A PATH that names nothing on disk and no finding is a typo, never "All checks passed"."""
     for path in paths:
         known = [*files, *(finding.path for finding in shown)]

@@ -211,7 +211,7 @@ def _from_git_top_level(result: CheckResult, root: Path) -> tuple[CheckResult, P
     top = git_top_level(root)
     if not prefix or top is None:
         return result, root
-    checked = tuple(from_top(path, prefix) for path in result.checked)
+    checked = frozenset(from_top(path, prefix) for path in result.checked)
     moved = dataclasses.replace(
         result,
         findings=all_moved(result.findings, prefix),
