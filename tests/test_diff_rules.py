@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from portcheck.checks import base_register
 from portcheck.finding import Severity
 
 from .conftest import (
@@ -54,6 +55,21 @@ def check(root: Path, *args: str, as_of: str = "2026-11-27") -> tuple[int, str, 
 def test_renumbered(repo: Path, changes: dict[str, object], expected: list[object]) -> None:
     on_branch(repo, "feature", {"ports/a.yaml": allocation(service="a", **changes)})
     assert located(run(repo, base="main")) == expected
+
+
+@pytest.mark.parametrize("named_max", [0, 500])
+def test_the_base_files_are_listed_by_name_or_all_alike(
+    repo: Path, monkeypatch: pytest.MonkeyPatch, named_max: int
+) -> None:
+    """A few touched files are listed by name from the base; many, with the whole
+    listing: the same findings, including a file in a folder named like a glob."""
+    monkeypatch.setattr(base_register, "_NAMED_MAX", named_max)
+    edit(repo, {"ports/[ab]*/b.yaml": allocation(service="b", port=9090)})
+    commit_all(repo, "a file whose name is a glob")
+    edit(repo, {"ports/a.yaml": allocation(service="a", port=8081), "ports/[ab]*/b.yaml": None})
+    found = located(run(repo, base="HEAD"))
+    assert ("ports/a.yaml", 2, 7, "PC700") in found
+    assert ("ports/[ab]*/b.yaml", 1, 1, "PC701") in found
 
 
 def test_an_uncommitted_edit_counts(repo: Path) -> None:

@@ -46,12 +46,16 @@ def check(change: Change, base: Register | None, register: Register) -> Iterator
     new = {entry.path: entry for entry in register.entries}
     moved = _moves(change, old, new)
     edited = [(path, path) for path in sorted(old.keys() & new.keys() & change.touched)]
+    kept = old.keys() & new.keys()
     for old_path, new_path in edited + sorted(moved.items()):
         if reclaimable(old[old_path].facts, register.policy, register.today):
             continue  # its quarantine is over: it could be deleted, so it may shrink
-        yield from _renumbered(old[old_path], new[new_path], _holders(old_path, old, new))
+        if not any(released(old[old_path].facts, new[new_path].facts)):
+            continue  # it still holds all it held (an edit of its description, say)
+        holders = _holders(old[old_path], kept, new)
+        yield from _renumbered(old[old_path], new[new_path], holders)
     for path in sorted((change.deleted & old.keys()) - moved.keys()):
-        yield from _released(old[path], _holders(path, old, new), register)
+        yield from _released(old[path], _holders(old[path], kept, new), register)
     yield from _backdated(change, old, new, register.today)
     yield from _together(change)
 
@@ -78,9 +82,12 @@ def _moves(change: Change, old: dict[str, Entry], new: dict[str, Entry]) -> dict
     return moves
 
 
-def _holders(path: str, old: dict[str, Entry], new: dict[str, Entry]) -> list[Facts]:
-    """The other allocations that held their ports at the base and still exist."""
-    return [new[other].facts for other in old.keys() & new.keys() if other != path]
+def _holders(entry: Entry, kept: set[str], new: dict[str, Entry]) -> list[Facts]:
+    """The other allocations that held their ports at the base and still exist, of
+    those whose ports meet ``entry``'s (no other can keep one of its ports)."""
+    span = entry.facts.span
+    others = (new[path].facts for path in kept if path != entry.path)
+    return [facts for facts in others if facts.span.intersects(span)]
 
 
 def _renumbered(old: Entry, new: Entry, holders: list[Facts]) -> Iterator[Finding]:
