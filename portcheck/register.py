@@ -12,7 +12,7 @@ from portcheck.codeowners import Codeowners, load_codeowners
 from portcheck.errors import UsageError
 from portcheck.finding import Finding
 from portcheck.judge import Accepted, judged_all
-from portcheck.load import EXTENSION, REGISTER, load_file, parse_document, read_allocation, walk
+from portcheck.load import EXTENSION, REGISTER, load_file, walk
 from portcheck.load.document import Document
 from portcheck.model import Allocation, Policy
 from portcheck.model.facts import Facts, facts_model
@@ -74,10 +74,7 @@ def reread(
     """The document and model of a file judged earlier (by a worker, or an earlier
     run through the cache). A file changed since then keeps what was judged: its
     findings point at 1:1 and its model holds its facts (a check never raises)."""
-    data = read_allocation(root, path)
-    document = (
-        data if isinstance(data, Finding) else parse_document(data, path, positions=positions)
-    )
+    document = load_file(root, path, positions=positions)
     if isinstance(document, Document):
         allocation = validate_allocation(document)
         if isinstance(allocation, Allocation) and Facts.of(allocation, document.modeline) == facts:

@@ -6,7 +6,7 @@ same bytes at the same path. Blob ids come from one `git ls-files -s` call for
 every tracked, unmodified file, started in the background while the register
 is walked; other files are hashed as `git hash-object` would. The cache is one
 JSON file under `--cache-dir` (README.md, "check"): the facts of the accepted
-files as columns (model.facts), the findings of the others, closed by a
+files as columns (model.columns), the findings of the others, closed by a
 SHA-256 of its body and versioned by portcheck's version plus the policy and
 schema contents. It is an input like any other: a damaged, truncated, foreign
 or tampered cache is treated as absent, and a cache folder holding any

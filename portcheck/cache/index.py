@@ -8,6 +8,8 @@ import re
 import subprocess
 from pathlib import Path
 
+from portcheck.load.background import GitAnswer
+
 
 def git(root: Path, *args: str) -> bytes | None:
     try:
@@ -31,21 +33,17 @@ class IndexBlobs:
     so that it lists and compares while this process walks the register."""
 
     def __init__(self, root: Path) -> None:
-        self._staged = _start(root, "ls-files", "-s", "-v", "-z", "--", "ports")
-        self._changed = _start(root, "ls-files", "-m", "-z", "--", "ports")  # modified
+        self._staged = GitAnswer(root, "ls-files", "-s", "-v", "-z", "--", "ports")
+        self._changed = GitAnswer(root, "ls-files", "-m", "-z", "--", "ports")  # modified
         self._blobs: dict[str, str] | None = None
 
     def close(self) -> None:
-        """Stop git if its answer was never asked for (the run stopped early)."""
-        for process in (self._staged, self._changed):
-            if process is not None and process.returncode is None:
-                process.kill()
-                process.communicate()
+        self._staged.stop()
+        self._changed.stop()
 
     def blobs(self) -> dict[str, str]:
         if self._blobs is None:
-            staged, changed = _finish(self._staged), _finish(self._changed)
-            self._staged = self._changed = None  # a Popen keeps what it read (9 MB)
+            staged, changed = self._staged.output(), self._changed.output()
             self._blobs = {} if staged is None or changed is None else _unchanged(staged, changed)
         return self._blobs
 
@@ -61,24 +59,3 @@ def _unchanged(staged: bytes, changed: bytes) -> dict[str, str]:
     for path in os.fsdecode(changed).split("\0"):
         blobs.pop(path, None)
     return blobs
-
-
-def _start(root: Path, *args: str) -> subprocess.Popen[bytes] | None:
-    try:
-        return subprocess.Popen(
-            ["git", "-C", str(root), *args], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
-        )
-    except OSError:
-        return None
-
-
-def _finish(process: subprocess.Popen[bytes] | None) -> bytes | None:
-    if process is None:
-        return None
-    try:
-        out, _ = process.communicate(timeout=60)
-    except subprocess.SubprocessError:
-        process.kill()
-        process.communicate()
-        return None
-    return out if process.returncode == 0 else None

@@ -21,6 +21,7 @@ from portcheck.checks.git_diff import Change
 from portcheck.codeowners import load_codeowners
 from portcheck.errors import UsageError
 from portcheck.finding import Finding, escape_controls
+from portcheck.judge.one import Accepted, judge
 from portcheck.load import (
     BESIDE,
     EXTENSION,
@@ -28,12 +29,9 @@ from portcheck.load import (
     REGISTER,
     allocation_id,
     file_problem,
-    parse_document,
     too_large,
 )
 from portcheck.model import Policy
-from portcheck.model.facts import Facts
-from portcheck.model.validate import validate_allocation
 from portcheck.register import Entry, Register
 
 _GIT_ENV = {"GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"}
@@ -117,15 +115,11 @@ def _load(
 
 
 def _parsed(path: str, data: bytes) -> Entry | Finding | list[Finding]:
-    document = parse_document(data, path)
-    if isinstance(document, Finding):
-        return document
-    validated = validate_allocation(document)
-    if isinstance(validated, list):
-        return validated
-    facts = Facts.of(validated, document.modeline)
+    judged = judge(data, path)
+    if not isinstance(judged, Accepted):
+        return judged
     ident = path.rpartition("/")[2].removesuffix(EXTENSION)
-    return Entry(path, ident, facts, loaded=(document, validated))
+    return Entry(path, ident, judged.facts, loaded=judged.loaded)
 
 
 #: Paths a change touched from which the base's whole listing is read instead of

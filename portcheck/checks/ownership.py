@@ -34,13 +34,14 @@ def check(register: Register) -> Iterator[Finding]:
     owns: dict[tuple[int, str], bool] = {}  # (rule line, owner) -> owned_by, asked once
     for entry in register.entries:
         decided = codeowners.ruleset.owners_of(codeowners.prefix + entry.path)
-        if decided is not None and decided.owners:
-            key = (decided.line, entry.facts.owner)
-            if key not in owns:
-                owns[key] = owned_by(decided, entry.facts.owner)
-            if owns[key]:
-                continue  # the common case, without a generator per file
-        yield from entry_findings(entry, codeowners)
+        if decided is None or not decided.owners:
+            yield unowned(entry, codeowners.path, decided)
+            continue
+        owner = entry.facts.owner
+        if (decided.line, owner) not in owns:
+            owns[decided.line, owner] = owned_by(decided, owner)
+        if not owns[decided.line, owner]:
+            yield mismatch(entry, codeowners, decided)
 
 
 def file_findings(codeowners: Codeowners) -> Iterator[Finding]:
@@ -64,20 +65,16 @@ def file_findings(codeowners: Codeowners) -> Iterator[Finding]:
         )
 
 
-def entry_findings(entry: Entry, codeowners: Codeowners) -> Iterator[Finding]:
-    decided = codeowners.ruleset.owners_of(codeowners.prefix + entry.path)
-    if decided is None or not decided.owners:
-        yield unowned(entry, codeowners.path, decided)
-        return
+def mismatch(entry: Entry, codeowners: Codeowners, decided: OwnersLine) -> Finding:
+    """PC501: the file's owner is not one of those its CODEOWNERS line names."""
     owner = entry.facts.owner
-    if not owned_by(decided, owner):
-        assert codeowners.path is not None  # a rule was read from it
-        yield OWNER_MISMATCH.finding(
-            entry.document.locate(("owner",)),
-            f"owner {printable(owner)} is not a code owner of this file: "
-            f"{codeowners.path}:{decided.line} gives it to {few(decided.owners)}",
-            related=[Location(codeowners.path, decided.line, decided.column)],
-        )
+    assert codeowners.path is not None  # a rule was read from it
+    return OWNER_MISMATCH.finding(
+        entry.document.locate(("owner",)),
+        f"owner {printable(owner)} is not a code owner of this file: "
+        f"{codeowners.path}:{decided.line} gives it to {few(decided.owners)}",
+        related=[Location(codeowners.path, decided.line, decided.column)],
+    )
 
 
 def unowned(entry: Entry, path: str | None, decided: OwnersLine | None) -> Finding:

@@ -9,7 +9,7 @@ from typing import NamedTuple, cast
 from portcheck.cache import blob_id, finding_verdict, verdict_findings
 from portcheck.cache.store import Verdict
 from portcheck.finding import Finding
-from portcheck.load import decode_text, parse_document, read_allocation
+from portcheck.load import decode_text, parse_document, parse_text, read_allocation
 from portcheck.load.document import Document
 from portcheck.load.modeline import find_modeline
 from portcheck.model import Allocation
@@ -47,29 +47,25 @@ def judge(data: bytes | Finding, relative: str) -> Judged:
     return Accepted(Facts.of(validated, loaded.modeline), (loaded, validated))
 
 
-def judged_in_bulk(data: bytes | Finding, relative: str) -> Verdict | None:
-    """What judge() would store for one file, read without positions: recognised in
-    one pass when it is a plainly valid file (model.recognize), else read by the lean
-    reader; only a file with findings, whose findings need them, is read again."""
-    return in_bulk(data, relative, whole=False)[0]
-
-
-def in_bulk(
-    data: bytes | Finding, relative: str, whole: bool
+def judged_in_bulk(
+    data: bytes | Finding, relative: str, whole: bool = False
 ) -> tuple[Verdict | None, dict[str, object] | None]:
-    """judged_in_bulk(), and with ``whole`` an accepted file's data (for its model)."""
-    if not isinstance(data, Finding):
-        text = decode_text(data, relative)
-        recognised = None
-        if not whole and not isinstance(text, Finding):
-            recognised = recognise(text, find_modeline(text))
-        if recognised is not None:
-            return ("ok", recognised), None
-        lean = parse_document(data, relative, positions=False)
-        validated = lean if isinstance(lean, Finding) else validate_allocation(lean)
-        if isinstance(validated, Allocation):
-            assert isinstance(lean, Document)
-            return ("ok", Facts.of(validated, lean.modeline)), lean.data if whole else None
+    """What judge() would store for one file, read once and without positions:
+    recognised in one pass when it is a plainly valid file (model.recognize), else
+    read by the lean reader; only a file with findings, whose findings need them, is
+    read again. With ``whole``, an accepted file's data too (for its model)."""
+    text = data if isinstance(data, Finding) else decode_text(data, relative)
+    if isinstance(text, Finding):
+        return as_verdict(text), None
+    recognised = None if whole else recognise(text, find_modeline(text))
+    if recognised is not None:
+        return ("ok", recognised), None
+    lean = parse_text(text, relative, positions=False)
+    validated = lean if isinstance(lean, Finding) else validate_allocation(lean)
+    if isinstance(validated, Allocation):
+        assert isinstance(lean, Document)
+        return ("ok", Facts.of(validated, lean.modeline)), lean.data if whole else None
+    assert not isinstance(data, Finding)
     return as_verdict(judge(data, relative)), None
 
 
@@ -86,7 +82,7 @@ def as_verdict(judged: Judged) -> Verdict | None:
 def recall(verdict: Verdict, relative: str) -> Judged | None:
     """What a stored verdict says about the file at ``relative``; None when the
     verdict does not hold up (a tampered cache is re-checked, not believed). Facts
-    were checked as the cache was read (model.facts.FactReader)."""
+    were checked as the cache was read (model.columns.FactReader)."""
     kind, value = verdict
     if kind == "ok":
         return Accepted(cast(Facts, value))

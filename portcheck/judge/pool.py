@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, cast
 from portcheck.cache import blob_id
 from portcheck.cache.store import Verdict
 from portcheck.finding import Finding
-from portcheck.judge.one import Accepted, Blobbed, in_bulk, judged_here, recall
+from portcheck.judge.one import Accepted, Blobbed, judged_here, judged_in_bulk, recall
 from portcheck.load import read_allocation
 from portcheck.load.document import Document
 from portcheck.model import Allocation
@@ -107,7 +107,7 @@ def _verdicts(
     (model.columns), what a cache would store for the others, each file's blob id,
     and (``whole``) the accepted files' data."""
     read = [read_allocation(root, relative) for relative in paths]
-    judged = [in_bulk(data, path, whole) for data, path in zip(read, paths, strict=True)]
+    judged = [judged_in_bulk(data, path, whole) for data, path in zip(read, paths, strict=True)]
     verdicts = [verdict for verdict, _ in judged]
     accepted = [cast(Facts, v[1]) for v in verdicts if v is not None and v[0] == "ok"]
     marked = [_ACCEPTED if v is not None and v[0] == "ok" else v for v in verdicts]

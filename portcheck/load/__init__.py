@@ -142,10 +142,12 @@ def file_problem(relative: str, name: str, *, symlink: bool, regular: bool) -> F
     return None
 
 
-def load_file(root: Path, relative: str) -> Document | Finding:
+def load_file(root: Path, relative: str, *, positions: bool = True) -> Document | Finding:
     """Read one file (at most 64 KiB, checked before parsing) and parse it."""
     data = read_allocation(root, relative)
-    return data if isinstance(data, Finding) else parse_document(data, relative)
+    if isinstance(data, Finding):
+        return data
+    return parse_document(data, relative, positions=positions)
 
 
 def read_allocation(root: Path, relative: str) -> bytes | Finding:
@@ -181,9 +183,12 @@ def parse_document(data: bytes, path: str, *, positions: bool = True) -> Documen
     """Decode ``data`` as UTF-8 and parse it: the fast reader first, then the strict one.
     Without ``positions`` the commonest files are read by the lean reader, which
     records none (a file whose findings need them is read again with them)."""
-    text = _decode(data, path)
-    if isinstance(text, Finding):
-        return text
+    text = decode_text(data, path)
+    return text if isinstance(text, Finding) else parse_text(text, path, positions=positions)
+
+
+def parse_text(text: str, path: str, *, positions: bool = True) -> Document | Finding:
+    """parse_document() of text already decoded (decode_text)."""
     document: Document | Finding | None = None if positions else parse_lean(text, path)
     if document is None:
         document = parse_fast(text, path)
@@ -199,10 +204,6 @@ def parse_document(data: bytes, path: str, *, positions: bool = True) -> Documen
 
 def decode_text(data: bytes, path: str) -> str | Finding:
     """``data`` as the text both readers read, or the PC102 finding that it is not."""
-    return _decode(data, path)
-
-
-def _decode(data: bytes, path: str) -> str | Finding:
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             return YAML_UNSAFE.finding(Location(path), f"{encoding} text: save the file as UTF-8")

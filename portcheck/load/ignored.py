@@ -9,33 +9,24 @@ without git) nothing is ignored.
 from __future__ import annotations
 
 import os
-import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
-_GIT_ENV = {"GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"}
+from portcheck.load.background import GitAnswer
 
 
 def ask_ignored(root: Path, folder: str) -> Callable[[], frozenset[str]]:
     """Root-relative paths under ``folder`` that git ignores (an ignored folder ends in
     "/"), from git started now and read when the returned function is called: the
     register is walked meanwhile."""
-    command = ["git", "-C", str(root), "ls-files", "-z", "--others", "--ignored"]
-    command += ["--exclude-standard", "--directory", "--", f"{folder}/"]
-    try:
-        process = subprocess.Popen(
-            command,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            env={**os.environ, **_GIT_ENV},
-        )
-    except OSError:
-        return frozenset
+    listing = GitAnswer(
+        root,
+        *("ls-files", "-z", "--others", "--ignored", "--exclude-standard", "--directory"),
+        *("--", f"{folder}/"),
+    )
 
     def answer() -> frozenset[str]:
-        out, _ = process.communicate()
-        if process.returncode != 0:
-            return frozenset()
+        out = listing.output() or b""
         return frozenset(os.fsdecode(path) for path in out.split(b"\0") if path)
 
     return answer

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
-from collections.abc import Callable, Iterable
-from typing import Annotated, Any, Generic, Literal, NamedTuple, TypeVar, overload
+from collections.abc import Iterable
+from typing import Annotated, Any, Literal, NamedTuple
 
 from pydantic import (
     BaseModel,
@@ -21,7 +21,6 @@ from pydantic import (
 from portcheck.load import ID_MAX, ID_PATTERN
 
 PORT_MIN, PORT_MAX = 1, 65535
-_T = TypeVar("_T")
 SCOPE_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*(/[a-z0-9]+(-[a-z0-9]+)*)*$"
 # GitHub logins are alphanumeric with inner hyphens; team slugs also allow . and _.
 OWNER_PATTERN = r"^@[A-Za-z0-9][A-Za-z0-9-]*(/[A-Za-z0-9][A-Za-z0-9._-]*)?$"
@@ -102,27 +101,6 @@ def scopes_overlap(a: str, b: str) -> bool:
     return scope_contains(a, b) or scope_contains(b, a)
 
 
-class _Memo(Generic[_T]):
-    """functools.cached_property without its per-access lock (Python 3.11 takes one):
-    the checks read an allocation's span, protocols and scopes 300,000 times on a
-    large register. The value lands in the instance's __dict__, so later reads never
-    reach this descriptor."""
-
-    def __init__(self, compute: Callable[[Any], _T]) -> None:
-        self.compute = compute
-        self.name = compute.__name__
-
-    @overload
-    def __get__(self, instance: None, owner: type | None = None) -> _Memo[_T]: ...
-    @overload
-    def __get__(self, instance: object, owner: type | None = None) -> _T: ...
-    def __get__(self, instance: object, owner: type | None = None) -> _T | _Memo[_T]:
-        if instance is None:
-            return self
-        value = instance.__dict__[self.name] = self.compute(instance)
-        return value
-
-
 class Allocation(BaseModel):
     """One file under ports/: a service's claim on a port or range."""
 
@@ -130,7 +108,6 @@ class Allocation(BaseModel):
         strict=True,
         extra="forbid",
         frozen=True,
-        ignored_types=(_Memo,),
         title="portcheck allocation",
         json_schema_extra={
             "allOf": [
@@ -182,16 +159,16 @@ class Allocation(BaseModel):
     )
     links: list[Url] = Field(default_factory=list, description="Tickets, runbooks, dashboards.")
 
-    # Cached: the checks ask for these once per rule, for every allocation.
-    @_Memo
+    # Cached: reading them builds a span or a tuple.
+    @functools.cached_property
     def span(self) -> PortSpan:
         return PortSpan.parse(self.port)
 
-    @_Memo
+    @functools.cached_property
     def protocols(self) -> tuple[Protocol, ...]:
         return as_tuple(self.protocol)
 
-    @_Memo
+    @functools.cached_property
     def scopes(self) -> tuple[str, ...]:
         return as_tuple(self.scope)
 

@@ -19,7 +19,7 @@ from portcheck.load import ID_MAX
 from portcheck.load.modeline import Modeline
 from portcheck.model import OWNER_PATTERN, PORT_MAX, PORT_MIN, PROTOCOLS, SCOPE_PATTERN, PortSpan
 from portcheck.model.consistency import STATUSES
-from portcheck.model.facts import Facts
+from portcheck.model.facts import Facts, facts_from
 
 #: The columns, in Facts order: dates are day numbers (date.toordinal(), 0 for none),
 #: the other fields indexes into a table of their distinct values (a register
@@ -92,7 +92,7 @@ class FactReader:
         if not _consistent(indexes, stored["tables"]["status"]):
             return None
         ordered = (values[name] for name in _ALL)
-        return list(map(_new_facts, zip(*ordered, strict=True)))
+        return list(map(facts_from, zip(*ordered, strict=True)))
 
     def _days_of(self, numbers: list[int]) -> dict[int, dt.date | None]:
         """Day number -> date for ``numbers``, each date made once per reader."""
@@ -133,7 +133,6 @@ def _ints(values: list[object], low: int, high: int) -> list[int] | None:
 
 # Tuples made in C from a row: NamedTuple._make is a Python call per row.
 _new_span = functools.partial(tuple.__new__, PortSpan)
-_new_facts = functools.partial(tuple.__new__, Facts)
 
 
 def _consistent(days: dict[str, list[int]], statuses: list[str]) -> bool:

@@ -18,7 +18,6 @@ generated registers and thousands of mutants.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import re
 
 from portcheck.load import ID_MAX
@@ -26,7 +25,7 @@ from portcheck.load.lean import unusual
 from portcheck.load.modeline import Modeline
 from portcheck.load.scalars import resolve_plain
 from portcheck.model import PORT_MAX, PortSpan
-from portcheck.model.facts import Facts
+from portcheck.model.facts import Facts, consistent, facts_from
 
 _WORD = r"[a-z0-9]+(?:-[a-z0-9]+)*"
 _SCOPE = rf"{_WORD}(?:/{_WORD})*"
@@ -106,12 +105,6 @@ def _facts(fields: dict[str, str], modeline: Modeline | None) -> Facts | None:
     status = _value(fields.get("status", "active"))
     allocated = _date(fields["allocated"])
     review_by, expires, retired_on = (_date(fields[n]) if n in fields else None for n in _LATER)
-    if (retired_on is not None) != (status == "retired"):
-        return None
-    if status == "reserved" and expires is None:
-        return None
-    if any(day is not None and day < allocated for day in (review_by, expires, retired_on)):
-        return None
     owner = _value(fields["owner"])
     for name in ("contact", "description"):
         if name in fields:
@@ -119,7 +112,7 @@ def _facts(fields: dict[str, str], modeline: Modeline | None) -> Facts | None:
     _listed(fields.get("links", "[]"), 2000)  # checked, not kept: no check reads links
     if len(owner) > 100:
         return None
-    return _new_facts(
+    facts = facts_from(
         (
             _port(_value(fields["port"])),
             _listed(fields["protocol"]),
@@ -134,9 +127,9 @@ def _facts(fields: dict[str, str], modeline: Modeline | None) -> Facts | None:
             modeline,
         )
     )
+    return facts if consistent(facts) else None
 
 
-_new_facts = functools.partial(tuple.__new__, Facts)
 _LATER = ("review_by", "expires", "retired_on")
 
 
