@@ -77,7 +77,10 @@ def _judgement(
     if base is not None:
         return gate.judge(root, base, as_of, policy_dir, cache)
     policy = read_policy(root, policy_dir)
-    register, findings = gate.run_rules(root, policy, as_of, cache)
+    if cache is not None and cache.holds_verdicts():
+        register, findings = gate.run_warm(root, policy, as_of, cache)
+    else:
+        register, findings = gate.run_rules(root, policy, as_of, cache)
     return gate.Judgement(register, findings, frozenset(), ())
 
 

@@ -24,6 +24,7 @@ from portcheck.checks.base_register import base_register
 from portcheck.checks.base_tree import checked_out
 from portcheck.errors import UsageError
 from portcheck.finding import Finding, Location, Severity
+from portcheck.ledger import build_ledger, subset
 from portcheck.model import Policy
 from portcheck.model.policy import load_policy
 from portcheck.register import Register, build_register, read_policy
@@ -52,6 +53,18 @@ def run_rules(
     """Load the register under ``root`` and run every check on it."""
     register, findings = build_register(root, policy, today, cache, whole=False)
     return register, findings + _checked(register)
+
+
+def run_warm(
+    root: Path, policy: Policy, today: dt.date, cache: CheckCache
+) -> tuple[Register, list[Finding]]:
+    """run_rules() with a cache holding an earlier run's verdicts: each check sees the
+    rows it could report on (portcheck.ledger), the register's others stay columns."""
+    register, ledger, findings = build_ledger(root, policy, today, cache)
+    for check in CHECKS:
+        rows = check.candidates(register, ledger)
+        findings.extend(check.check(subset(register, ledger, rows)))
+    return register, findings
 
 
 def judge(

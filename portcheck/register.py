@@ -121,18 +121,7 @@ def build_register(
     not parsed again (portcheck.cache), and this run's verdicts are saved. Without
     ``whole`` (the checks), a large register's entries hold their facts alone, and
     read their document or model only when asked."""
-    if not (root / REGISTER).is_dir():
-        raise UsageError(f"{root}: no {REGISTER}/ folder: is this a portcheck register?")
-    findings: list[Finding] = []
-    failed: set[str] = set()
-    paths: list[str] = []  # the files to judge, in walk order
-    for relative, problem in walk(root):
-        if problem is None:
-            paths.append(relative)
-        else:
-            findings.append(problem)
-            failed.add(relative)
-    idents = [path[path.rfind("/") + 1 : -len(EXTENSION)] for path in paths]  # walk() checked
+    paths, idents, findings, failed = walked(root)
     entries: list[Entry] = []
     for relative, ident, loaded in zip(
         paths, idents, judged_all(root, paths, cache, whole=whole), strict=True
@@ -150,12 +139,30 @@ def build_register(
         root=root,
         policy=policy,
         entries=tuple(entries),
-        ids=_ids(paths, idents),
+        ids=ids_of(paths, idents),
         load_failed=frozenset(failed),
         today=today,
         codeowners=load_codeowners(root),
     )
     return register, findings
+
+
+def walked(root: Path) -> tuple[list[str], list[str], list[Finding], set[str]]:
+    """The files under ports/ to judge (in walk order) and their ids, and the findings
+    on the others (PC103) with those files' paths."""
+    if not (root / REGISTER).is_dir():
+        raise UsageError(f"{root}: no {REGISTER}/ folder: is this a portcheck register?")
+    findings: list[Finding] = []
+    failed: set[str] = set()
+    paths: list[str] = []
+    for relative, problem in walk(root):
+        if problem is None:
+            paths.append(relative)
+        else:
+            findings.append(problem)
+            failed.add(relative)
+    idents = [path[path.rfind("/") + 1 : -len(EXTENSION)] for path in paths]  # walk() checked
+    return paths, idents, findings, failed
 
 
 def _entry(root: Path, relative: str, ident: str, accepted: Accepted) -> Entry:
@@ -165,7 +172,7 @@ def _entry(root: Path, relative: str, ident: str, accepted: Accepted) -> Entry:
     return Entry(relative, ident, accepted.facts, root=root, loaded=accepted.loaded)
 
 
-def _ids(paths: list[str], idents: list[str]) -> dict[str, tuple[str, ...]]:
+def ids_of(paths: list[str], idents: list[str]) -> dict[str, tuple[str, ...]]:
     """id -> the paths that hold it (two for a duplicate id, PC401)."""
     ids: dict[str, tuple[str, ...]] = {i: (p,) for p, i in zip(paths, idents, strict=True)}
     if len(ids) < len(paths):  # a duplicate: gather every holder

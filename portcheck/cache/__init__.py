@@ -21,11 +21,14 @@ import hashlib
 import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import cast
 
 from portcheck import __version__
 from portcheck.cache.index import IndexBlobs, tracked
-from portcheck.cache.store import Verdict, encoded, read, replace
+from portcheck.cache.store import Stored, Verdict, encoded, read, replace
 from portcheck.finding import Finding, Location
+from portcheck.model.columns import FactTable
+from portcheck.model.facts import Facts
 from portcheck.rules import BY_CODE
 
 FORMAT = "portcheck-check-cache/4"
@@ -41,7 +44,13 @@ def blob_id(data: bytes) -> str:
 
 
 class CheckCache:
-    """Verdicts read from an earlier run, and the ones this run will save."""
+    """Verdicts read from an earlier run, and the ones this run will save.
+
+    A run takes them one of two ways. File by file (vouched(), verdict(), keep()),
+    each accepted file's facts made whole: what build_register does. Or as rows
+    (rows_vouched(), row_for(), save_rows()), facts left in their columns: what a
+    warm check does (portcheck.ledger), which looks at a few files of thousands.
+    """
 
     def __init__(self, folder: Path, root: Path, inputs: bytes) -> None:
         self.folder = folder
@@ -51,17 +60,17 @@ class CheckCache:
         # nothing to recall, and the files are hashed as they are judged.
         found = self.usable and (folder / CACHE_FILE).is_file()
         self._index = IndexBlobs(root) if found else None
-        self.old = read(folder / CACHE_FILE, self.stamp) if found else {}
+        self.stored = (read(folder / CACHE_FILE, self.stamp) if found else None) or _EMPTY
+        self._facts: list[Facts] | None = None  # the stored rows made whole, when asked
         self.new: dict[str, tuple[str, Verdict]] = {}
         self.fresh = False  # a verdict not read from the cache was kept
-        #: The blob ids of the register's files (vouched() fills it from git's listing,
-        #: keyed by the walk's own path strings, so git's copies can go: 10 MiB).
-        self._known: dict[str, str | None] | None = None
+        #: The blob ids git's index vouches for, once rows_vouched() has asked.
+        self._known: dict[str, str] | None = None
         self._writer: int | None = None  # the pid of a child writing the cache
 
     def holds_verdicts(self) -> bool:
         """True when an earlier run's verdicts were read (there is something to recall)."""
-        return bool(self.old)
+        return bool(self.stored.paths or self.stored.refused)
 
     def known_blob(self, relative: str) -> str | None:
         """The blob id git's index holds for an unmodified tracked file, else None."""
@@ -73,29 +82,62 @@ class CheckCache:
         """For each of ``paths``, its stored verdict when git's index says the file
         still holds the bytes it was judged on (kept for saving), else None. One pass
         for the whole register: this is most of a warm run's per-file work."""
-        listed = {} if self._index is None else self._index.blobs()
-        self._known = blobs = {path: listed.get(path) for path in paths}
-        self._index = None
-        old, new = self.old, self.new
+        marks = self.rows_vouched(paths)
+        new = self.new
         found: list[Verdict | None] = []
-        for path in paths:
-            stored = old.get(path)
-            if stored is not None and stored[0] == blobs[path]:
+        for path, mark in zip(paths, marks, strict=True):
+            stored = None if mark is None else self._old(path)
+            if stored is not None:
                 new[path] = stored
-                found.append(stored[1])
-            else:
-                found.append(None)
+            found.append(None if stored is None else stored[1])
         return found
+
+    def rows_vouched(self, paths: Sequence[str]) -> list[int | Verdict | None]:
+        """For each of ``paths`` that git's index says still holds the bytes it was
+        judged on: its row of the stored accepted files, or its stored verdict; None
+        for the others. Then lets go of git's process (its listing stays, for
+        known_blob())."""
+        listed = {} if self._index is None else self._index.blobs()
+        self._known, self._index = listed, None
+        stored = self.stored
+        blobs = stored.blobs
+        rows = map(stored.row_of.get, paths)
+        marks: list[int | Verdict | None] = [
+            row if row is not None and blobs[row] == blob else None
+            for row, blob in zip(rows, map(listed.get, paths), strict=True)
+        ]
+        for index, path in enumerate(paths) if stored.refused else ():
+            other = stored.refused.get(path)
+            if other is not None:  # stored as refused: that verdict, never a row
+                marks[index] = other[1] if other[0] == listed.get(path) else None
+        return marks
+
+    def row_for(self, relative: str, blob: str) -> int | Verdict | None:
+        """rows_vouched() for one file whose blob id is ``blob``."""
+        other = self.stored.refused.get(relative)
+        if other is not None:
+            return other[1] if other[0] == blob else None
+        row = self.stored.row_of.get(relative)
+        return row if row is not None and self.stored.blobs[row] == blob else None
 
     def verdict(self, relative: str, blob: str) -> Verdict | None:
         """The stored verdict on the file at ``relative`` when it held the same bytes."""
-        stored = self.old.get(relative)
+        stored = self._old(relative)
         return stored[1] if stored is not None and stored[0] == blob else None
 
     def keep(self, relative: str, blob: str, verdict: Verdict) -> None:
-        stored = self.old.get(relative)
+        stored = self._old(relative)
         self.new[relative] = (blob, verdict)
-        self.fresh = self.fresh or stored is None or stored[1] is not verdict
+        self.fresh = self.fresh or stored is None or stored[1] != verdict
+
+    def _old(self, relative: str) -> tuple[str, Verdict] | None:
+        """The stored blob id and verdict of ``relative``, its facts made whole."""
+        row = self.stored.row_of.get(relative)
+        if row is None or relative in self.stored.refused:
+            return self.stored.refused.get(relative)
+        if self._facts is None:
+            self._facts = self.stored.table.all_facts()
+        return self.stored.blobs[row], ("ok", self._facts[row])
 
     def close(self) -> None:
         """Stop git if it is still listing, and wait for the cache to be written."""
@@ -106,32 +148,45 @@ class CheckCache:
             self._writer = None
 
     def save(self) -> None:
-        """Write this run's verdicts atomically (a failure to write only costs speed),
-        then let go of them and of git's listing: 60 MiB at 100,000 files, which the
-        checks that follow need room for. A large cache is written by a forked child
-        while the checks run (close() waits for it): a third of a second at 100,000
-        files that is otherwise on every run's path."""
-        changed = self.usable and (self.fresh or len(self.new) != len(self.old))
+        """Write this run's verdicts (those keep() was given) atomically (a failure to
+        write only costs speed), then let go of them and of git's listing: 60 MiB at
+        100,000 files, which the checks that follow need room for. A large cache is
+        written by a forked child while the checks run (close() waits for it): a
+        third of a second at 100,000 files that is otherwise on every run's path."""
+        stored = self.stored
+        changed = self.fresh or len(self.new) != len(stored.paths) + len(stored.refused)
+        accepted = [path for path, (_, kept) in self.new.items() if kept[0] == "ok"]
+        facts = [cast(Facts, self.new[path][1][1]) for path in accepted]
+        refused = {path: kept for path, kept in self.new.items() if kept[1][0] != "ok"}
+        blobs = [self.new[path][0] for path in accepted]
+        self.new = {}
+        self.save_rows(Stored(accepted, blobs, FactTable.of(facts), refused), changed=changed)
+
+    def save_rows(self, rows: Stored, *, changed: bool) -> None:
+        """Write ``rows`` as the cache when ``changed`` (save() for a run that kept
+        its rows as columns), and let go of what was read."""
         if self._index is not None:
             self._index.close()
-        self.old, self._index = {}, None  # the blob ids to write are in self.new
-        try:
-            if changed and len(self.new) >= BACKGROUND_FROM:
-                self._writer = _beside(self._write)
-            elif changed:
-                self._write()
-        finally:
-            self.new = {}
+        self.stored, self._index, self._facts = _EMPTY, None, None
+        if not (changed and self.usable):
+            return
+        if len(rows.paths) + len(rows.refused) >= BACKGROUND_FROM:
+            self._writer = _beside(lambda: self._write(rows))
+        else:
+            self._write(rows)
 
-    def _write(self) -> None:
+    def _write(self, rows: Stored) -> None:
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             ignore = self.folder / ".gitignore"
             if not ignore.exists():
                 ignore.write_text("*\n", encoding="utf-8")
-            replace(self.folder / CACHE_FILE, encoded(self.stamp, self.new))
+            replace(self.folder / CACHE_FILE, encoded(self.stamp, rows))
         except OSError:
             return
+
+
+_EMPTY = Stored([], [], FactTable.of([]), {})
 
 
 def _beside(work: Callable[[], None]) -> int | None:

@@ -4,34 +4,48 @@ back as an untrusted input."""
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import hashlib
 import json
 import os
 import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import TypeGuard, cast
+from typing import TypeGuard
 
-from portcheck.model.columns import FactReader, each_column
-from portcheck.model.facts import Facts
+from portcheck.model.columns import FactReader, FactTable
 
 #: A file's verdict: ("ok", its Facts), ("bad", schema findings) or ("load", its
 #: PC10x finding), findings as rows without their path.
 Verdict = tuple[str, object]
 
 
-def encoded(stamp: list[str], verdicts: dict[str, tuple[str, Verdict]]) -> Iterator[str]:
+@dataclasses.dataclass
+class Stored:
+    """What a sound cache holds: the accepted files as rows (their paths, blob ids
+    and facts as columns) and the other files' verdicts by path."""
+
+    paths: list[str]
+    blobs: list[str]
+    table: FactTable
+    refused: dict[str, tuple[str, Verdict]]
+
+    @functools.cached_property
+    def row_of(self) -> dict[str, int]:
+        return {path: row for row, path in enumerate(self.paths)}
+
+
+def encoded(stamp: list[str], stored: Stored) -> Iterator[str]:
     """The cache's JSON in pieces, a column or a thousand findings at a time, each
     through json.dumps's C encoder (iterencode is pure Python) and each let go of
     before the next is made."""
-    accepted = [path for path, (_, kept) in verdicts.items() if kept[0] == "ok"]
-    yield '{"stamp":' + json.dumps(stamp) + ',"accepted":{"path":' + json.dumps(accepted)
-    yield ',"blob":' + json.dumps([verdicts[path][0] for path in accepted])
-    facts = [cast(Facts, verdicts[path][1][1]) for path in accepted]
+    yield '{"stamp":' + json.dumps(stamp) + ',"accepted":{"path":' + json.dumps(stored.paths)
+    yield ',"blob":' + json.dumps(stored.blobs)
     yield ',"facts":{'
-    for number, (name, column) in enumerate(each_column(facts)):
+    for number, (name, column) in enumerate(stored.table.plain()):
         yield ("," if number else "") + f'"{name}":' + json.dumps(column)
-    refused = [(path, [blob, *kept]) for path, (blob, kept) in verdicts.items() if kept[0] != "ok"]
+    refused = [(path, [blob, *kept]) for path, (blob, kept) in stored.refused.items()]
     yield '}},"refused":{'
     for start in range(0, len(refused), 1000):
         piece = dict(refused[start : start + 1000])
@@ -39,37 +53,35 @@ def encoded(stamp: list[str], verdicts: dict[str, tuple[str, Verdict]]) -> Itera
     yield "}}"
 
 
-def read(path: Path, stamp: list[str]) -> dict[str, tuple[str, Verdict]]:
-    """path -> (blob id, verdict) of a sound cache for ``stamp``; {} for any other."""
+def read(path: Path, stamp: list[str]) -> Stored | None:
+    """The contents of a sound cache for ``stamp``; None for any other file."""
     try:
         with open(path, "rb") as handle:
             raw = handle.read()
         body, _, digest = raw.rpartition(b"\n")
         if hashlib.sha256(body).hexdigest().encode() != digest:
-            return {}  # damaged or truncated
+            return None  # damaged or truncated
         parsed = json.loads(body)
     except (OSError, ValueError, RecursionError):
-        return {}
+        return None
     if not isinstance(parsed, dict) or parsed.get("stamp") != stamp:
-        return {}  # another portcheck, policy or schema
+        return None  # another portcheck, policy or schema
     accepted, refused = parsed.get("accepted"), parsed.get("refused")
     if not (isinstance(accepted, dict) and isinstance(refused, dict)):
-        return {}
+        return None
     paths, blobs = accepted.get("path"), accepted.get("blob")
     if not (_strings(paths) and _strings(blobs) and len(paths) == len(blobs)):
-        return {}
-    facts = FactReader().read(accepted.get("facts"), len(paths))
-    if facts is None:
-        return {}  # tampered with: none of it is believed
-    old: dict[str, tuple[str, Verdict]] = {
-        path: (blob, ("ok", one)) for path, blob, one in zip(paths, blobs, facts, strict=True)
-    }
+        return None
+    table = FactReader().table(accepted.get("facts"), len(paths))
+    if table is None:
+        return None  # tampered with: none of it is believed
+    others: dict[str, tuple[str, Verdict]] = {}
     for relative, value in refused.items():
         if isinstance(value, list) and len(value) == 3 and value[1] in ("bad", "load"):
             blob, kind, rows = value
             if isinstance(blob, str):
-                old[relative] = (blob, (kind, rows))
-    return old
+                others[relative] = (blob, (kind, rows))
+    return Stored(paths, blobs, table, others)
 
 
 def _strings(values: object) -> TypeGuard[list[str]]:

@@ -7,7 +7,7 @@ from ``check(register)``. Adding a check is one module and one entry in
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Protocol
 
 from portcheck.checks import (
@@ -20,6 +20,7 @@ from portcheck.checks import (
     policy_ranges,
 )
 from portcheck.finding import Finding
+from portcheck.ledger import Ledger
 from portcheck.register import Register
 from portcheck.rules import Rule
 
@@ -31,6 +32,12 @@ class Check(Protocol):
     RULES: tuple[Rule, ...]
 
     def check(self, register: Register) -> Iterator[Finding]: ...
+
+    def candidates(self, register: Register, ledger: Ledger) -> Sequence[int] | None:
+        """The rows of ``ledger`` check() could report on, found from its columns (a
+        warm run's checks see only those, portcheck.ledger); None for every row.
+        ``register`` has no entries: the policy, date, ids and CODEOWNERS."""
+        ...
 
 
 CHECKS: tuple[Check, ...] = (

@@ -15,9 +15,17 @@ from collections import defaultdict
 from collections.abc import Iterator, Sequence
 
 from portcheck.checks.free_ports import Want, free_spans, nearest_block
-from portcheck.checks.pairs import Claim, claims_of, colliding_pairs, each_colliding_pair, sweep
-from portcheck.checks.suspects import lineage
+from portcheck.checks.pairs import (
+    Claim,
+    claims_of,
+    colliding_pairs,
+    each_colliding_pair,
+    new_claim,
+    sweep,
+)
+from portcheck.checks.suspects import lineage, suspects
 from portcheck.finding import Finding, Location
+from portcheck.ledger import Ledger
 from portcheck.model import PROTOCOLS, PortSpan, scope_contains
 from portcheck.register import Entry, Register
 from portcheck.rules import PORT_COLLISION, Rule
@@ -27,6 +35,7 @@ RULES: tuple[Rule, ...] = (PORT_COLLISION,)
 __all__ = [
     "RULES",
     "Claim",
+    "candidates",
     "check",
     "colliding_pairs",
     "describe",
@@ -59,6 +68,24 @@ def check(register: Register) -> Iterator[Finding]:
     for index in sorted(others):
         found = collision(entries, claims, index, others[index])
         yield nearest.named(found, claims[index])
+
+
+def candidates(register: Register, ledger: Ledger) -> list[int] | None:
+    """No rows when no claim can collide with another (pairs.suspects finds none),
+    else every row: the nearest free block a finding names reads them all."""
+    take = ledger.values
+    claims = list(
+        map(
+            new_claim,
+            zip(
+                map(take("protocols").__getitem__, ledger.column("protocols")),
+                map(take("span").__getitem__, ledger.column("span")),
+                map(take("scopes").__getitem__, ledger.column("scopes")),
+                strict=True,
+            ),
+        )
+    )
+    return [] if not suspects(claims) else None
 
 
 #: Other files a PC400 finding points at, first by path; its message counts them all.

@@ -10,10 +10,21 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from portcheck.finding import Finding, printable
+from portcheck.ledger import Ledger
 from portcheck.register import Register
 from portcheck.rules import DANGLING_DEPENDENCY, Rule
 
 RULES: tuple[Rule, ...] = (DANGLING_DEPENDENCY,)
+
+
+def candidates(register: Register, ledger: Ledger) -> list[int]:
+    """The rows whose depends_on names an id no file has, asked once per distinct list."""
+    ids = register.ids
+    lists = ledger.values("depends_on")
+    dangling = {n for n, targets in enumerate(lists) if not ids.keys() >= set(targets)}  # type: ignore[call-overload]
+    if not dangling:
+        return []
+    return [row for row, n in enumerate(ledger.column("depends_on")) if n in dangling]
 
 
 def check(register: Register) -> Iterator[Finding]:

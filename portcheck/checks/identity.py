@@ -10,10 +10,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from portcheck.finding import Finding, Location, printable
+from portcheck.ledger import Ledger
 from portcheck.register import Register
 from portcheck.rules import DUPLICATE_ID, Rule
 
 RULES: tuple[Rule, ...] = (DUPLICATE_ID,)
+
+
+def candidates(register: Register, ledger: Ledger) -> list[int]:
+    """No rows: this check reads the register's ids, never its entries."""
+    return []
 
 
 def check(register: Register) -> Iterator[Finding]:

@@ -11,6 +11,7 @@ import datetime as dt
 from collections.abc import Iterator
 
 from portcheck.finding import Finding
+from portcheck.ledger import Ledger
 from portcheck.model import Policy
 from portcheck.model.dates import expired, reclaimable, reclaimable_on, review_due, review_overdue
 from portcheck.model.facts import Facts
@@ -41,6 +42,11 @@ def check(register: Register) -> Iterator[Finding]:
             )
 
 
+def candidates(register: Register, ledger: Ledger) -> list[int]:
+    """The rows _Quiet would not call quiet, decided on the day numbers of the columns."""
+    return _Quiet(register.policy, register.today).loud_rows(ledger)
+
+
 class _Quiet:
     """True for a live allocation none of the three rules has anything to say about:
     reviewed in time (review_by, or allocated no earlier than today less the review
@@ -48,14 +54,15 @@ class _Quiet:
 
     def __init__(self, policy: Policy, today: dt.date) -> None:
         self.today = today
+        self.policy = policy
         try:
             self.allocated_since = today - dt.timedelta(days=policy.review_days)
         except OverflowError:  # no allocation is that old: none is overdue by default
             self.allocated_since = dt.date.min
 
     def __call__(self, facts: Facts) -> bool:
-        if facts.status == "retired":
-            return False
+        if facts.status == "retired":  # only PC602 speaks of a retired file
+            return not reclaimable(facts, self.policy, self.today)
         reviewed = facts.review_by
         if reviewed is None:
             if facts.allocated < self.allocated_since:
@@ -63,6 +70,30 @@ class _Quiet:
         elif reviewed < self.today:
             return False
         return facts.expires is None or facts.expires >= self.today
+
+    def loud_rows(self, ledger: Ledger) -> list[int]:
+        """The rows of ``ledger`` this would not call quiet: __call__ on day numbers
+        (0 for no date), a pass over the columns instead of a Facts per row."""
+        retired = {n for n, status in enumerate(ledger.values("status")) if status == "retired"}
+        today, since = self.today.toordinal(), self.allocated_since.toordinal()
+        quarantine, last = self.policy.quarantine_days, dt.date.max.toordinal()
+        days = zip(
+            ledger.column("status"),
+            ledger.column("allocated"),
+            ledger.column("review_by"),
+            ledger.column("expires"),
+            ledger.column("retired_on"),
+            strict=True,
+        )
+        return [
+            row
+            for row, (status, allocated, reviewed, expires, retired_on) in enumerate(days)
+            if (
+                retired_on > 0 and min(retired_on + quarantine, last) <= today
+                if status in retired
+                else (reviewed < today if reviewed else allocated < since) or 0 < expires < today
+            )
+        ]
 
 
 def overdue_finding(entry: Entry, policy: Policy) -> Finding:

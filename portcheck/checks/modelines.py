@@ -7,13 +7,32 @@ validates nothing. ``portcheck fix-modelines`` rewrites the path.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import cast
 
 from portcheck.finding import Finding, Location, printable
-from portcheck.load.modeline import SCHEMA, relative_schema, resolves
+from portcheck.ledger import Ledger
+from portcheck.load.modeline import SCHEMA, Modeline, relative_schema, resolves, resolves_from
 from portcheck.register import Register
 from portcheck.rules import MODELINE_UNRESOLVED, Rule
 
 RULES: tuple[Rule, ...] = (MODELINE_UNRESOLVED,)
+
+
+def candidates(register: Register, ledger: Ledger) -> list[int]:
+    """The rows whose modeline does not resolve, asked once per folder and modeline."""
+    modelines = cast(list[Modeline | None], ledger.values("modeline"))
+    if not any(modelines):
+        return []
+    written = zip(ledger.folders, ledger.column("modeline"), strict=True)
+    wrong = {
+        (folder, n)
+        for folder, n in set(written)
+        if (modeline := modelines[n]) is not None and not resolves_from(folder, modeline.target)
+    }
+    if not wrong:
+        return []
+    rows = zip(ledger.folders, ledger.column("modeline"), strict=True)
+    return [row for row, pair in enumerate(rows) if pair in wrong]
 
 
 def check(register: Register) -> Iterator[Finding]:

@@ -15,9 +15,11 @@ file that fails loading gets nothing else), and an unowned file gets PC500 alone
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from typing import cast
 
 from portcheck.codeowners import LOCATIONS, Codeowners, OwnersLine
 from portcheck.finding import Finding, Location, few, printable
+from portcheck.ledger import Ledger
 from portcheck.register import Entry, Register
 from portcheck.rules import CODEOWNERS_INVALID, NOT_CODE_OWNED, OWNER_MISMATCH, Rule
 
@@ -42,6 +44,39 @@ def check(register: Register) -> Iterator[Finding]:
             owns[decided.line, owner] = owned_by(decided, owner)
         if not owns[decided.line, owner]:
             yield mismatch(entry, codeowners, decided)
+
+
+def candidates(register: Register, ledger: Ledger) -> list[int] | None:
+    """The rows whose file CODEOWNERS leaves unowned or gives to another owner, asked
+    once per folder (of one of its files) and owner, and the rows a rule names by
+    path; every row when a wildcard rule could tell two files of a folder apart."""
+    codeowners = register.codeowners
+    if codeowners is None:
+        return []
+    ruleset, prefix = codeowners.ruleset, codeowners.prefix
+    if not ruleset.by_folder():
+        return None
+    named = ruleset.named()
+    one_file = dict(zip(ledger.folders, ledger.paths, strict=True))
+    decided = {
+        folder: ruleset.owners_of(prefix + path)
+        for folder, path in one_file.items()
+        if prefix + path not in named
+    }
+    owners = cast(list[str], ledger.values("owner"))
+    wrong = {
+        (folder, n)
+        for folder, n in set(zip(ledger.folders, ledger.column("owner"), strict=True))
+        if folder not in decided  # its one file is named: each file is asked
+        or (rule := decided[folder]) is None
+        or not rule.owners
+        or not owned_by(rule, owners[n])
+    }
+    rows = zip(ledger.folders, ledger.column("owner"), strict=True)
+    found = [row for row, pair in enumerate(rows) if pair in wrong] if wrong else []
+    if named:  # a rule that names a file by its path decides it alone: the check asks
+        found += [row for row, path in enumerate(ledger.paths) if prefix + path in named]
+    return sorted(set(found))
 
 
 def file_findings(codeowners: Codeowners) -> Iterator[Finding]:

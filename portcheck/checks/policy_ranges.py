@@ -9,8 +9,10 @@ PC302 alone, a reserved port gets PC301 and not also PC300.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from typing import cast
 
 from portcheck.finding import Finding, Location, printable
+from portcheck.ledger import Ledger
 from portcheck.model import GLOBAL, PORT_MAX, Policy, PortSpan, Reserved
 from portcheck.model.facts import Facts
 from portcheck.model.messages import did_you_mean
@@ -44,6 +46,24 @@ def check(register: Register) -> Iterator[Finding]:
         yield from scope_findings(entry, policy)
 
 
+def candidates(register: Register, ledger: Ledger) -> list[int]:
+    """The rows _Passes does not pass, asked once per distinct (span, protocols) and
+    scopes rather than per row."""
+    passes = _Passes(register.policy)
+    spans = cast(list[PortSpan], ledger.values("span"))
+    protocols = cast(list[tuple[str, ...]], ledger.values("protocols"))
+    scopes = cast(list[tuple[str, ...]], ledger.values("scopes"))
+    unknown = {n for n, listed in enumerate(scopes) if not passes.known(listed)}
+    claimed = set(zip(ledger.column("span"), ledger.column("protocols"), strict=True))
+    refused = {(s, p) for s, p in claimed if not passes.ports(spans[s], protocols[p])}
+    if not (unknown or refused):
+        return []
+    rows = zip(
+        ledger.column("span"), ledger.column("protocols"), ledger.column("scopes"), strict=True
+    )
+    return [row for row, (s, p, c) in enumerate(rows) if (s, p) in refused or c in unknown]
+
+
 class _Passes:
     """True for an allocation none of this module's rules has anything to say about.
 
@@ -59,14 +79,20 @@ class _Passes:
         self.open: dict[str, bytearray] = {p: _open_ports(policy, p) for p in policy.protocols}
 
     def __call__(self, allocation: Facts) -> bool:
-        start, end = allocation.span
+        return self.ports(allocation.span, allocation.protocols) and self.known(allocation.scopes)
+
+    def ports(self, span: PortSpan, protocols: Sequence[str]) -> bool:
+        start, end = span
         if end - start >= self.max_range:
             return False
-        for protocol in allocation.protocols:
+        for protocol in protocols:
             ports = self.open.get(protocol)
             if ports is None or ports.find(0, start, end + 1) >= 0:
                 return False
-        return self.scopes.issuperset(allocation.scopes)
+        return True
+
+    def known(self, scopes: Sequence[str]) -> bool:
+        return self.scopes.issuperset(scopes)
 
 
 def _open_ports(policy: Policy, protocol: str) -> bytearray:

@@ -54,6 +54,12 @@ class Pattern:
         return hash(self.text)
 
     @property
+    def name_free(self) -> bool:
+        """True when whether it matches ``folder/name`` depends on the folder alone:
+        its last segment is ``*`` or ``**`` (or implied ``**``, a trailing slash)."""
+        return segments(self.text)[-1] in ("*", ANY)
+
+    @property
     def regex(self) -> re.Pattern[str]:
         if self._regex is None:
             self._regex = re.compile(_translate(segments(self.text)), re.DOTALL)

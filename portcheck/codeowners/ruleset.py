@@ -47,6 +47,17 @@ class Ruleset:
             slash = path.find("/", slash + 1)
         return best
 
+    def by_folder(self) -> bool:
+        """True when two files of one folder that no rule names by its own path
+        (named()) have the same owners: every wildcard rule ends in ``*`` or ``**``
+        (``*``, ``/ports/*``, ``docs/``), so whether it matches a file depends on
+        the file's folder, never its name."""
+        return all(self.rules[index].pattern.name_free for index in self._wild)
+
+    def named(self) -> frozenset[str]:
+        """The paths a rule names by themselves (``/ports/x/api.yaml``)."""
+        return frozenset(self._exact)
+
     def owners_of(self, path: str) -> OwnersLine | None:
         """The rule that decides ``path`` (repo-relative, POSIX), or None if none matches.
 

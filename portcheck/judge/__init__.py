@@ -15,14 +15,16 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import cast
 
 from portcheck.cache import CheckCache, blob_id
+from portcheck.cache.store import Verdict
 from portcheck.finding import Finding
 from portcheck.judge.one import Accepted, Blobbed, Judged, as_verdict, judged_here, recall
 from portcheck.judge.pool import pooled
 from portcheck.load import read_allocation
 
-__all__ = ["Accepted", "Judged", "judged_all"]
+__all__ = ["Accepted", "Judged", "Placed", "judged_all", "placed_all"]
 
 #: Files to judge before a pool pays for itself: a worker's start-up and sending the
 #: data back cost about what judging a few thousand files does (benchmarks/README.md).
@@ -84,3 +86,48 @@ def _judge_many(root: Path, paths: Sequence[str], whole: bool) -> Iterator[Blobb
     if len(paths) < PARALLEL_FROM or WORKERS < 2:
         return (judged_here(root, relative) for relative in paths)
     return pooled(root, paths, WORKERS, CHUNK, whole)
+
+
+#: A file's place in a warm run: its row of the cache's stored accepted files, or
+#: its outcome (recalled, or judged now).
+Placed = int | Judged
+
+
+def placed_all(
+    root: Path, paths: Sequence[str], cache: CheckCache
+) -> tuple[list[Placed], dict[str, tuple[str, Verdict]]]:
+    """For each of ``paths``: its row of ``cache.stored`` when the file still holds the
+    bytes that row was judged on, else its outcome. Also every verdict this run holds
+    that is not such a row, by path with its blob id, for saving. judged_all() without
+    making any stored row whole: a warm check looks at a few files of thousands."""
+    placed: list[Placed | None] = []
+    kept: dict[str, tuple[str, Verdict]] = {}
+    pending: list[int] = []
+    blobs: dict[int, str] = {}
+    for index, (relative, vouched) in enumerate(zip(paths, cache.rows_vouched(paths), strict=True)):
+        if type(vouched) is int:  # the common case
+            placed.append(vouched)
+            continue
+        mark, blob = vouched, cache.known_blob(relative)
+        if mark is None and blob is None:  # modified or untracked: hashed as git would
+            data = read_allocation(root, relative)
+            if isinstance(data, Finding):
+                placed.append(data)  # unreadable or too large: not worth a verdict
+                continue
+            blob = blob_id(data)
+            mark = cache.row_for(relative, blob)
+        recalled = mark if mark is None or isinstance(mark, int) else recall(mark, relative)
+        if recalled is not None and mark is not None and not isinstance(mark, int):
+            kept[relative] = (cast(str, blob), mark)  # a blob id vouched, or hashed
+        if recalled is None:
+            pending.append(index)
+            if blob is not None:
+                blobs[index] = blob
+        placed.append(recalled)
+    judged = _judge_many(root, [paths[index] for index in pending], whole=False)
+    for index, (outcome, read_blob) in zip(pending, judged, strict=True):
+        placed[index] = outcome
+        blob, verdict = blobs.get(index) or read_blob, as_verdict(outcome)
+        if blob is not None and verdict is not None:
+            kept[paths[index]] = (blob, verdict)
+    return [one for one in placed if one is not None], kept

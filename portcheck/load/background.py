@@ -5,36 +5,47 @@ from __future__ import annotations
 
 import os
 import subprocess
+import tempfile
 from pathlib import Path
+from typing import IO
 
 _GIT_ENV = {"GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"}
 
 
 class GitAnswer:
-    """The output of `git -C root ARGS...`; None when git is missing or fails."""
+    """The output of `git -C root ARGS...`; None when git is missing or fails.
+
+    Git writes to a temporary file, not a pipe: a listing of 100,000 files is 9 MB,
+    and git would stop at a pipe's 64 KiB until asked, not list in the background.
+    """
 
     def __init__(self, root: Path, *args: str) -> None:
         self._output: bytes | None = None
+        self._file: IO[bytes] | None = None
         try:
+            self._file = tempfile.TemporaryFile()  # noqa: SIM115 (closed by _close())
             self._process: subprocess.Popen[bytes] | None = subprocess.Popen(
                 ["git", "-C", str(root), *args],
-                stdout=subprocess.PIPE,
+                stdout=self._file,
                 stderr=subprocess.DEVNULL,
                 env={**os.environ, **_GIT_ENV},
             )
         except OSError:
             self._process = None
+            self._close()
 
     def output(self) -> bytes | None:
-        process, self._process = self._process, None  # a Popen keeps what it read
+        process, self._process = self._process, None
         if process is not None:
             try:
-                out, _ = process.communicate(timeout=60)
+                process.wait(timeout=60)
             except subprocess.SubprocessError:
                 process.kill()
-                process.communicate()
-                return None
-            self._output = out if process.returncode == 0 else None
+                process.wait()
+            if process.returncode == 0 and self._file is not None:
+                self._file.seek(0)
+                self._output = self._file.read()
+            self._close()
         return self._output
 
     def stop(self) -> None:
@@ -42,4 +53,10 @@ class GitAnswer:
         process, self._process = self._process, None
         if process is not None and process.returncode is None:
             process.kill()
-            process.communicate()
+            process.wait()
+        self._close()
+
+    def _close(self) -> None:
+        if self._file is not None:
+            self._file.close()
+            self._file = None

@@ -36,9 +36,14 @@ def find_modeline(text: str) -> Modeline | None:
 def resolves(path: str, target: str) -> bool:
     """Whether ``target``, relative to the file at ``path`` (register-relative), is the
     register's allocation schema."""
+    return resolves_from(posixpath.dirname(path), target)
+
+
+def resolves_from(folder: str, target: str) -> bool:
+    """resolves() for any file in ``folder``."""
     if "://" in target or target.startswith("/"):
         return False
-    return posixpath.normpath(posixpath.join(posixpath.dirname(path), target)) == SCHEMA
+    return posixpath.normpath(posixpath.join(folder, target)) == SCHEMA
 
 
 def relative_schema(path: str) -> str:

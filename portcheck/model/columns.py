@@ -35,15 +35,111 @@ def columns(many: Sequence[Facts]) -> dict[str, object]:
 
 def each_column(many: Sequence[Facts]) -> Iterator[tuple[str, object]]:
     """columns(), one column at a time: the cache writes each before making the next."""
-    tables: dict[str, list[object]] = {}
-    for name in TABLED:
-        index: dict[object, int] = {}
-        yield name, [index.setdefault(getattr(facts, name), len(index)) for facts in many]
-        tables[name] = [_plain(value) for value in index]
-    for name in DATES:
-        days = (getattr(facts, name) for facts in many)
-        yield name, [0 if day is None else day.toordinal() for day in days]
-    yield "tables", tables
+    return FactTable.of(many).plain()
+
+
+class FactTable:
+    """Facts as columns: per field a list with a value per row, an index into the
+    field's table of distinct values (TABLED) or a day number (DATES, 0 for none).
+    A row becomes a Facts only when asked: a warm run's checks ask for a few."""
+
+    __slots__ = ("_days", "_index", "columns", "tables")
+
+    def __init__(
+        self,
+        columns: dict[str, list[int]],
+        tables: dict[str, list[object]],
+        days: dict[int, dt.date | None] | None = None,
+    ) -> None:
+        self.columns = columns
+        self.tables = tables
+        self._days: dict[int, dt.date | None] = {0: None} if days is None else days
+        self._index: dict[str, dict[object, int]] | None = None  # value -> index, to extend
+
+    @classmethod
+    def of(cls, many: Sequence[Facts]) -> FactTable:
+        table = cls({name: [] for name in _ALL}, {name: [] for name in TABLED})
+        table.extend(many)
+        return table
+
+    def __len__(self) -> int:
+        return len(self.columns["allocated"])
+
+    def extend(self, many: Sequence[Facts]) -> None:
+        """Append a row for each of ``many``."""
+        if self._index is None:
+            self._index = {name: _first_index(self.tables[name]) for name in TABLED}
+        for name in TABLED:
+            index, values = self._index[name], self.tables[name]
+            column = self.columns[name]
+            for value in map(operator.attrgetter(name), many):
+                number = index.get(value)
+                if number is None:
+                    number = index[value] = len(values)
+                    values.append(value)
+                column.append(number)
+        for name in DATES:
+            dates = list(map(operator.attrgetter(name), many))
+            numbers = [0 if day is None else day.toordinal() for day in dates]
+            self.columns[name].extend(numbers)
+            self._days.update(zip(numbers, dates, strict=True))
+
+    def select(self, rows: Sequence[int]) -> FactTable:
+        """A table of ``rows`` alone, in that order, sharing this one's values."""
+        pick = _picker(rows)
+        chosen = {name: pick(column) for name, column in self.columns.items()}
+        return FactTable(chosen, {name: list(v) for name, v in self.tables.items()}, self._days)
+
+    def values(self, name: str) -> list[object]:
+        """The values of the field ``name`` by row: a table's values, or dates."""
+        column = self.columns[name]
+        source: Sequence[object] | dict[int, dt.date | None]
+        source = self.tables[name] if name in TABLED else self._days_of(column)
+        return list(map(source.__getitem__, column))
+
+    def facts(self, row: int) -> Facts:
+        return facts_from(self._value(name, row) for name in _ALL)
+
+    def _value(self, name: str, row: int) -> object:
+        number = self.columns[name][row]
+        if name in TABLED:
+            return self.tables[name][number]
+        if number not in self._days:
+            self._days[number] = dt.date.fromordinal(number)
+        return self._days[number]
+
+    def all_facts(self) -> list[Facts]:
+        """Every row as a Facts, in a few passes of C per field."""
+        ordered = (self.values(name) for name in _ALL)
+        return list(map(facts_from, zip(*ordered, strict=True)))
+
+    def plain(self) -> Iterator[tuple[str, object]]:
+        """The columns and then the tables as JSON values, one at a time."""
+        for name in _ALL:
+            yield name, self.columns[name]
+        yield "tables", {name: [_plain(value) for value in self.tables[name]] for name in TABLED}
+
+    def _days_of(self, numbers: list[int]) -> dict[int, dt.date | None]:
+        """Day number -> date for ``numbers``, each date made once per table."""
+        days = self._days
+        for number in set(numbers).difference(days):
+            days[number] = dt.date.fromordinal(number)
+        return days
+
+
+def _first_index(values: list[object]) -> dict[object, int]:
+    index: dict[object, int] = {}
+    for number, value in enumerate(values):
+        index.setdefault(value, number)
+    return index
+
+
+def _picker(rows: Sequence[int]) -> Callable[[list[int]], list[int]]:
+    """A function taking ``rows`` of a column, in C (itemgetter) where it can."""
+    if len(rows) < 2:
+        return lambda column: [column[row] for row in rows]
+    pick = operator.itemgetter(*rows)
+    return lambda column: list(pick(column))
 
 
 def _plain(value: object) -> object:
@@ -67,39 +163,36 @@ class FactReader:
     def read(self, stored: object, count: int) -> list[Facts] | None:
         """The ``count`` facts in ``stored``; None when any of them is not what the
         schema stage could have accepted (the whole lot is then judged again)."""
+        table = self.table(stored, count)
+        return None if table is None else table.all_facts()
+
+    def table(self, stored: object, count: int) -> FactTable | None:
+        """read() as a FactTable: every column checked, no row made into Facts."""
         try:
             return self._read(stored, count)
         except (TypeError, ValueError, KeyError, IndexError, OverflowError):
             return None
 
-    def _read(self, stored: object, count: int) -> list[Facts] | None:
+    def _read(self, stored: object, count: int) -> FactTable | None:
         if type(stored) is not dict or type(stored.get("tables")) is not dict:
             return None
         field = {name: _column(stored, name, count) for name in _ALL}
         indexes: dict[str, list[int]] = {}
-        values: dict[str, list[object]] = {}
+        tables: dict[str, list[object]] = {}
         for name in TABLED:
             table = self._table(name, stored["tables"].get(name))
             column = None if table is None else _ints(field[name], 0, len(table) - 1)
             if table is None or column is None:
                 return None
-            indexes[name], values[name] = column, list(map(table.__getitem__, column))
+            indexes[name], tables[name] = column, table
         for name in DATES:
             days = _ints(field[name], 0 if name != "allocated" else 1, _LAST_DAY)
             if days is None:
                 return None
-            indexes[name], values[name] = days, list(map(self._days_of(days).__getitem__, days))
+            indexes[name] = days
         if not _consistent(indexes, stored["tables"]["status"]):
             return None
-        ordered = (values[name] for name in _ALL)
-        return list(map(facts_from, zip(*ordered, strict=True)))
-
-    def _days_of(self, numbers: list[int]) -> dict[int, dt.date | None]:
-        """Day number -> date for ``numbers``, each date made once per reader."""
-        days = self._days
-        for number in set(numbers).difference(days):
-            days[number] = dt.date.fromordinal(number)
-        return days
+        return FactTable(indexes, tables, self._days)
 
     def _table(self, name: str, table: object) -> list[object] | None:
         """A table's values, each checked and shared; None when one is wrong."""
