@@ -23,12 +23,14 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from benchmarks.generate import generate
 from portcheck.cache import CACHE_FILE
 from portcheck.engine import check_cache, check_register
 from portcheck.finding import Location
 
-from .conftest import AS_OF, commit_all, console_script, git
+from .conftest import AS_OF, allocation, commit_all, console_script, git, new_repo
 
 Row = tuple[str, int, int, str, str, str, tuple[Location, ...]]
 Outcome = tuple[int, list[Row]]
@@ -544,3 +546,24 @@ def test_the_cli_prints_the_same_json_warm_and_cold(tmp_path: Path) -> None:
         assert warm[0] == 1
     codes = {finding["code"] for finding in json.loads(warm[1])["findings"]}
     assert {"PC100", "PC104", "PC400", "PC402", "PC501", "PC600"} <= codes
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="a verdict is found by the index's blob id, the id of the bytes git's eol "
+    "conversion makes, not of the bytes that were judged",
+)
+def test_a_file_whose_line_ends_git_normalises_is_judged_again(tmp_path: Path) -> None:
+    """With core.autocrlf (Git for Windows' default) a file's LF and CRLF forms are one
+    blob, and the 64 KiB limit tells them apart: 64,000 bytes with LF, more with CRLF."""
+    text = allocation(port=8080)
+    text += "#\n" * ((64_000 - len(text)) // 2)
+    root = new_repo(tmp_path / "repo", {"ports/a.yaml": text})
+    git(root, "config", "core.autocrlf", "true")
+    cache = root / ".portcheck-cache"
+    assert outcome(root, cache, AS_OF) == (1, [])
+    path = root / "ports/a.yaml"
+    path.write_bytes(path.read_bytes().replace(b"\n", b"\r\n"))
+    git(root, "add", "ports/a.yaml")  # git stores the LF form: the blob it had
+    assert [row[3] for row in outcome(root, None, AS_OF)[1]] == ["PC102"]
+    assert outcome(root, cache, AS_OF) == outcome(root, None, AS_OF)
