@@ -14,8 +14,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from portcheck.checks import lifecycle
+from portcheck.ledger import Ledger
 from portcheck.model import Allocation, Policy, PortSpan, Status
 from portcheck.model.dates import expired, reclaimable, reclaimable_on, review_due, review_overdue
+from portcheck.model.columns import FactTable
 from portcheck.model.facts import Facts
 from tests.conftest import POLICY, allocation, located, run, write_register
 
@@ -196,5 +198,9 @@ def test_the_quiet_fast_path_skips_only_what_no_rule_reports(
         or expired(facts, today)
         or reclaimable(facts, policy, today)
     )
-    if lifecycle._Quiet(policy, today)(facts):
+    quiet = lifecycle._Quiet(policy, today)
+    if quiet(facts):
         assert not said
+    # A warm run asks the same of the cache's columns, on day numbers.
+    one_row = Ledger(Path("."), ["ports/a.yaml"], ["0" * 40], FactTable.of([facts]))
+    assert quiet.loud_rows(one_row) == ([] if quiet(facts) else [0])
