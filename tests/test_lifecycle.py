@@ -16,8 +16,8 @@ from hypothesis import strategies as st
 from portcheck.checks import lifecycle
 from portcheck.ledger import Ledger
 from portcheck.model import Allocation, Policy, PortSpan, Status
-from portcheck.model.dates import expired, reclaimable, reclaimable_on, review_due, review_overdue
 from portcheck.model.columns import FactTable
+from portcheck.model.dates import expired, reclaimable, reclaimable_on, review_due, review_overdue
 from portcheck.model.facts import Facts
 from tests.conftest import POLICY, allocation, located, run, write_register
 
