@@ -20,44 +20,46 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import functools
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from portcheck.cache import BACKGROUND_FROM, CheckCache
-from portcheck.cache.store import Stored, Verdict
+from portcheck.cache import CheckCache
 from portcheck.codeowners import load_codeowners
 from portcheck.finding import Finding
-from portcheck.judge import Accepted, placed_all
+from portcheck.judge import held, placed_all, save
 from portcheck.load import EXTENSION
 from portcheck.model import Policy
 from portcheck.model.columns import FactTable
 from portcheck.model.facts import Facts
 from portcheck.register import Entry, Register, ids_of, walked
 
-#: Re-judged files, per hundred rows, from which a warm run rewrites the cache. Below
-#: it, writing 100,000 rows costs more than judging the few again on the next run.
-REWRITE_PERCENT = 1
-
 
 class Ledger:
-    """The accepted files of a register, a row each: path, blob id and facts."""
+    """The accepted files of a register, a row each: its path and its facts."""
 
-    def __init__(self, root: Path, paths: list[str], blobs: list[str], table: FactTable) -> None:
+    def __init__(self, root: Path, paths: list[str], table: FactTable) -> None:
         self.root = root
         self.paths = paths
-        self.blobs = blobs
         self.table = table
 
     def __len__(self) -> int:
         return len(self.paths)
 
     def column(self, name: str) -> list[int]:
-        """A field's column: an index into ``values(name)`` per row, or a day number."""
+        """A field's column: an index into ``distinct(name)`` per row, or a day number."""
         return self.table.columns[name]
 
-    def values(self, name: str) -> list[object]:
+    def distinct(self, name: str) -> list[object]:
         """The distinct values of a tabled field (model.columns.TABLED)."""
         return self.table.tables[name]
+
+    def rows_where(self, wrong: Callable[..., object], *columns: Sequence[object]) -> list[int]:
+        """The rows whose values in ``columns`` (each a value per row) ``wrong`` is
+        true of: asked once per distinct combination, not once per row."""
+        found = {key for key in set(zip(*columns, strict=True)) if wrong(*key)}
+        if not found:
+            return []
+        return [row for row, key in enumerate(zip(*columns, strict=True)) if key in found]
 
     def facts(self, row: int) -> Facts:
         return self.table.facts(row)
@@ -88,29 +90,17 @@ def build_ledger(
 ) -> tuple[Register, Ledger, list[Finding]]:
     """build_register() for a warm check: the register without entries (its checks
     take them from the ledger), the ledger, and the findings of the files that did
-    not pass the schema stage. Saves the cache when enough files were judged again."""
+    not pass the schema stage. Saves the cache (judge.save)."""
     paths, idents, findings, failed = walked(root)
     placed, kept = placed_all(root, paths, cache)
-    stored = cache.stored
-    rows = [mark for mark in placed if isinstance(mark, int)]
-    fresh: list[tuple[str, Facts]] = []
     for relative, outcome in zip(paths, placed, strict=True):
-        if isinstance(outcome, Accepted):
-            fresh.append((relative, outcome.facts))
-        elif isinstance(outcome, Finding):
+        if isinstance(outcome, Finding):
             findings.append(outcome)
             failed.add(relative)
-        elif not isinstance(outcome, int):
+        elif isinstance(outcome, list):
             findings.extend(outcome)
-    table = stored.table.select(rows)
-    table.extend([facts for _, facts in fresh])
-    ledger = Ledger(
-        root,
-        [stored.paths[row] for row in rows] + [relative for relative, _ in fresh],
-        [stored.blobs[row] for row in rows] + [kept[relative][0] for relative, _ in fresh],
-        table,
-    )
-    _save(cache, ledger, kept, unchanged=len(rows))
+    rows = held(cache.stored, paths, placed, kept)
+    save(cache, lambda: rows, placed, kept)
     register = Register(
         root=root,
         policy=policy,
@@ -120,22 +110,7 @@ def build_ledger(
         today=today,
         codeowners=load_codeowners(root),
     )
-    return register, ledger, findings
-
-
-def _save(
-    cache: CheckCache, ledger: Ledger, kept: dict[str, tuple[str, Verdict]], unchanged: int
-) -> None:
-    """Rewrite the cache when this run judged enough files again, or lost enough."""
-    stored = cache.stored
-    refused = {path: held for path, held in kept.items() if held[1][0] != "ok"}
-    new_refused = sum(stored.refused.get(path) != held for path, held in refused.items())
-    judged = len(ledger) - unchanged + new_refused
-    gone = len(stored.paths) + len(stored.refused) - unchanged - len(refused)
-    total = len(ledger) + len(refused)
-    changed = judged + max(gone, 0)
-    worth = changed > 0 and (total < BACKGROUND_FROM or changed * 100 >= total * REWRITE_PERCENT)
-    cache.save_rows(Stored(ledger.paths, ledger.blobs, ledger.table, refused), changed=worth)
+    return register, Ledger(root, rows.paths, rows.table), findings
 
 
 def subset(register: Register, ledger: Ledger, rows: Sequence[int] | None) -> Register:

@@ -133,8 +133,6 @@ def build_register(
             failed.add(relative)
         else:
             findings.extend(loaded)
-    if cache is not None:
-        cache.save()
     register = Register(
         root=root,
         policy=policy,

@@ -202,5 +202,5 @@ def test_the_quiet_fast_path_skips_only_what_no_rule_reports(
     if quiet(facts):
         assert not said
     # A warm run asks the same of the cache's columns, on day numbers.
-    one_row = Ledger(Path("."), ["ports/a.yaml"], ["0" * 40], FactTable.of([facts]))
+    one_row = Ledger(Path("."), ["ports/a.yaml"], FactTable.of([facts]))
     assert quiet.loud_rows(one_row) == ([] if quiet(facts) else [0])

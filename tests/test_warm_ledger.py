@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from benchmarks.generate import generate
-from portcheck import ledger as ledger_module
+from portcheck import cache as cache_module
 from portcheck.cache import CACHE_FILE
 from portcheck.checks import CHECKS, Check
 from portcheck.engine import check_cache, check_register
@@ -101,7 +101,7 @@ def test_a_small_change_to_a_large_register_leaves_the_cache_as_it_was(
     generate(tmp_path, files=300, seed=4)
     git(tmp_path, "init", "-q", "-b", "main")
     commit_all(tmp_path, "register")
-    monkeypatch.setattr(ledger_module, "BACKGROUND_FROM", 100)
+    monkeypatch.setattr(cache_module, "BACKGROUND_FROM", 100)
     cache = tmp_path / "cache"
     check_register(tmp_path, as_of=AS_OF, cache_dir=cache)
     before = (cache / CACHE_FILE).read_bytes()

@@ -21,14 +21,12 @@ import hashlib
 import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import cast
 
 from portcheck import __version__
 from portcheck.cache.index import IndexBlobs, tracked
 from portcheck.cache.store import Stored, Verdict, encoded, read, replace
 from portcheck.finding import Finding, Location
 from portcheck.model.columns import FactTable
-from portcheck.model.facts import Facts
 from portcheck.rules import BY_CODE
 
 FORMAT = "portcheck-check-cache/4"
@@ -36,6 +34,8 @@ FORMAT = "portcheck-check-cache/4"
 #: fork costs a few milliseconds, more than writing a small cache.
 BACKGROUND_FROM = 5000
 CACHE_FILE = "check.json"
+#: Re-judged files, per hundred verdicts, from which a large cache is rewritten.
+REWRITE_PERCENT = 1
 
 
 def blob_id(data: bytes) -> str:
@@ -44,13 +44,9 @@ def blob_id(data: bytes) -> str:
 
 
 class CheckCache:
-    """Verdicts read from an earlier run, and the ones this run will save.
-
-    A run takes them one of two ways. File by file (vouched(), verdict(), keep()),
-    each accepted file's facts made whole: what build_register does. Or as rows
-    (rows_vouched(), row_for(), save_rows()), facts left in their columns: what a
-    warm check does (portcheck.ledger), which looks at a few files of thousands.
-    """
+    """Verdicts read from an earlier run (``stored``: the accepted files as rows of
+    columns, the others' verdicts by path), found by path and blob id, and the
+    verdicts this run saves (portcheck.judge.save)."""
 
     def __init__(self, folder: Path, root: Path, inputs: bytes) -> None:
         self.folder = folder
@@ -61,9 +57,6 @@ class CheckCache:
         found = self.usable and (folder / CACHE_FILE).is_file()
         self._index = IndexBlobs(root) if found else None
         self.stored = (read(folder / CACHE_FILE, self.stamp) if found else None) or _EMPTY
-        self._facts: list[Facts] | None = None  # the stored rows made whole, when asked
-        self.new: dict[str, tuple[str, Verdict]] = {}
-        self.fresh = False  # a verdict not read from the cache was kept
         #: The blob ids git's index vouches for, once rows_vouched() has asked.
         self._known: dict[str, str] | None = None
         self._writer: int | None = None  # the pid of a child writing the cache
@@ -73,24 +66,9 @@ class CheckCache:
         return bool(self.stored.paths or self.stored.refused)
 
     def known_blob(self, relative: str) -> str | None:
-        """The blob id git's index holds for an unmodified tracked file, else None."""
-        if self._known is not None:
-            return self._known.get(relative)
-        return None if self._index is None else self._index.blobs().get(relative)
-
-    def vouched(self, paths: Sequence[str]) -> list[Verdict | None]:
-        """For each of ``paths``, its stored verdict when git's index says the file
-        still holds the bytes it was judged on (kept for saving), else None. One pass
-        for the whole register: this is most of a warm run's per-file work."""
-        marks = self.rows_vouched(paths)
-        new = self.new
-        found: list[Verdict | None] = []
-        for path, mark in zip(paths, marks, strict=True):
-            stored = None if mark is None else self._old(path)
-            if stored is not None:
-                new[path] = stored
-            found.append(None if stored is None else stored[1])
-        return found
+        """The blob id git's index holds for an unmodified tracked file, else None
+        (and None for every file before rows_vouched() asked git)."""
+        return None if self._known is None else self._known.get(relative)
 
     def rows_vouched(self, paths: Sequence[str]) -> list[int | Verdict | None]:
         """For each of ``paths`` that git's index says still holds the bytes it was
@@ -107,9 +85,9 @@ class CheckCache:
             for row, blob in zip(rows, map(listed.get, paths), strict=True)
         ]
         for index, path in enumerate(paths) if stored.refused else ():
-            other = stored.refused.get(path)
-            if other is not None:  # stored as refused: that verdict, never a row
-                marks[index] = other[1] if other[0] == listed.get(path) else None
+            if path in stored.refused:  # stored as refused: that verdict, never a row
+                blob = listed.get(path)
+                marks[index] = None if blob is None else self.row_for(path, blob)
         return marks
 
     def row_for(self, relative: str, blob: str) -> int | Verdict | None:
@@ -120,25 +98,6 @@ class CheckCache:
         row = self.stored.row_of.get(relative)
         return row if row is not None and self.stored.blobs[row] == blob else None
 
-    def verdict(self, relative: str, blob: str) -> Verdict | None:
-        """The stored verdict on the file at ``relative`` when it held the same bytes."""
-        stored = self._old(relative)
-        return stored[1] if stored is not None and stored[0] == blob else None
-
-    def keep(self, relative: str, blob: str, verdict: Verdict) -> None:
-        stored = self._old(relative)
-        self.new[relative] = (blob, verdict)
-        self.fresh = self.fresh or stored is None or stored[1] != verdict
-
-    def _old(self, relative: str) -> tuple[str, Verdict] | None:
-        """The stored blob id and verdict of ``relative``, its facts made whole."""
-        row = self.stored.row_of.get(relative)
-        if row is None or relative in self.stored.refused:
-            return self.stored.refused.get(relative)
-        if self._facts is None:
-            self._facts = self.stored.table.all_facts()
-        return self.stored.blobs[row], ("ok", self._facts[row])
-
     def close(self) -> None:
         """Stop git if it is still listing, and wait for the cache to be written."""
         if self._index is not None:
@@ -147,33 +106,24 @@ class CheckCache:
             _wait(self._writer)
             self._writer = None
 
-    def save(self) -> None:
-        """Write this run's verdicts (those keep() was given) atomically (a failure to
-        write only costs speed), then let go of them and of git's listing: 60 MiB at
-        100,000 files, which the checks that follow need room for. A large cache is
-        written by a forked child while the checks run (close() waits for it): a
-        third of a second at 100,000 files that is otherwise on every run's path."""
-        stored = self.stored
-        changed = self.fresh or len(self.new) != len(stored.paths) + len(stored.refused)
-        accepted = [path for path, (_, kept) in self.new.items() if kept[0] == "ok"]
-        facts = [cast(Facts, self.new[path][1][1]) for path in accepted]
-        refused = {path: kept for path, kept in self.new.items() if kept[1][0] != "ok"}
-        blobs = [self.new[path][0] for path in accepted]
-        self.new = {}
-        self.save_rows(Stored(accepted, blobs, FactTable.of(facts), refused), changed=changed)
-
-    def save_rows(self, rows: Stored, *, changed: bool) -> None:
-        """Write ``rows`` as the cache when ``changed`` (save() for a run that kept
-        its rows as columns), and let go of what was read."""
+    def save_rows(self, rows: Callable[[], Stored], *, count: int, same: int) -> None:
+        """Write atomically what ``rows()`` makes, this run's ``count`` verdicts of which
+        ``same`` are as they were read (a failure to write only costs speed), then let
+        go of what was read. Not when nothing changed; nor when under REWRITE_PERCENT
+        of a large cache did, since judging those few files again costs less than
+        writing every row. A large cache is made and written by a forked child while
+        the checks run (close() waits for it): a third of a second at 100,000 files
+        that is otherwise on every run's path."""
         if self._index is not None:
             self._index.close()
-        self.stored, self._index, self._facts = _EMPTY, None, None
-        if not (changed and self.usable):
+        changed = count - same + len(self.stored.paths) + len(self.stored.refused) - same
+        self.stored, self._index = _EMPTY, None
+        if not (self.usable and changed > 0):
             return
-        if len(rows.paths) + len(rows.refused) >= BACKGROUND_FROM:
-            self._writer = _beside(lambda: self._write(rows))
-        else:
-            self._write(rows)
+        if count < BACKGROUND_FROM:
+            self._write(rows())
+        elif changed * 100 >= count * REWRITE_PERCENT:
+            self._writer = _beside(lambda: self._write(rows()))
 
     def _write(self, rows: Stored) -> None:
         try:

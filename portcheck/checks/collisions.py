@@ -73,18 +73,8 @@ def check(register: Register) -> Iterator[Finding]:
 def candidates(register: Register, ledger: Ledger) -> list[int] | None:
     """No rows when no claim can collide with another (pairs.suspects finds none),
     else every row: the nearest free block a finding names reads them all."""
-    take = ledger.values
-    claims = list(
-        map(
-            new_claim,
-            zip(
-                map(take("protocols").__getitem__, ledger.column("protocols")),
-                map(take("span").__getitem__, ledger.column("span")),
-                map(take("scopes").__getitem__, ledger.column("scopes")),
-                strict=True,
-            ),
-        )
-    )
+    fields = map(ledger.table.values, ("protocols", "span", "scopes"))
+    claims = list(map(new_claim, zip(*fields, strict=True)))
     return [] if not suspects(claims) else None
 
 

@@ -8,6 +8,7 @@ dependency dangling as well would send the author after the wrong problem.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import cast
 
 from portcheck.finding import Finding, printable
 from portcheck.ledger import Ledger
@@ -19,12 +20,12 @@ RULES: tuple[Rule, ...] = (DANGLING_DEPENDENCY,)
 
 def candidates(register: Register, ledger: Ledger) -> list[int]:
     """The rows whose depends_on names an id no file has, asked once per distinct list."""
+    lists = cast(list[tuple[str, ...]], ledger.distinct("depends_on"))
     ids = register.ids
-    lists = ledger.values("depends_on")
-    dangling = {n for n, targets in enumerate(lists) if not ids.keys() >= set(targets)}  # type: ignore[call-overload]
-    if not dangling:
-        return []
-    return [row for row, n in enumerate(ledger.column("depends_on")) if n in dangling]
+    return ledger.rows_where(
+        lambda listed: any(target not in ids for target in lists[listed]),
+        ledger.column("depends_on"),
+    )
 
 
 def check(register: Register) -> Iterator[Finding]:

@@ -74,7 +74,7 @@ class _Quiet:
     def loud_rows(self, ledger: Ledger) -> list[int]:
         """The rows of ``ledger`` this would not call quiet: __call__ on day numbers
         (0 for no date), a pass over the columns instead of a Facts per row."""
-        retired = {n for n, status in enumerate(ledger.values("status")) if status == "retired"}
+        retired = {n for n, status in enumerate(ledger.distinct("status")) if status == "retired"}
         today, since = self.today.toordinal(), self.allocated_since.toordinal()
         quarantine, last = self.policy.quarantine_days, dt.date.max.toordinal()
         days = zip(

@@ -20,19 +20,16 @@ RULES: tuple[Rule, ...] = (MODELINE_UNRESOLVED,)
 
 def candidates(register: Register, ledger: Ledger) -> list[int]:
     """The rows whose modeline does not resolve, asked once per folder and modeline."""
-    modelines = cast(list[Modeline | None], ledger.values("modeline"))
+    modelines = cast(list[Modeline | None], ledger.distinct("modeline"))
     if not any(modelines):
         return []
-    written = zip(ledger.folders, ledger.column("modeline"), strict=True)
-    wrong = {
-        (folder, n)
-        for folder, n in set(written)
-        if (modeline := modelines[n]) is not None and not resolves_from(folder, modeline.target)
-    }
-    if not wrong:
-        return []
-    rows = zip(ledger.folders, ledger.column("modeline"), strict=True)
-    return [row for row, pair in enumerate(rows) if pair in wrong]
+    return ledger.rows_where(
+        lambda folder, n: (
+            (line := modelines[n]) is not None and not resolves_from(folder, line.target)
+        ),
+        ledger.folders,
+        ledger.column("modeline"),
+    )
 
 
 def check(register: Register) -> Iterator[Finding]:

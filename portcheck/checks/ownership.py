@@ -63,17 +63,17 @@ def candidates(register: Register, ledger: Ledger) -> list[int] | None:
         for folder, path in one_file.items()
         if prefix + path not in named
     }
-    owners = cast(list[str], ledger.values("owner"))
-    wrong = {
-        (folder, n)
-        for folder, n in set(zip(ledger.folders, ledger.column("owner"), strict=True))
-        if folder not in decided  # its one file is named: each file is asked
-        or (rule := decided[folder]) is None
-        or not rule.owners
-        or not owned_by(rule, owners[n])
-    }
-    rows = zip(ledger.folders, ledger.column("owner"), strict=True)
-    found = [row for row, pair in enumerate(rows) if pair in wrong] if wrong else []
+    owners = cast(list[str], ledger.distinct("owner"))
+    found = ledger.rows_where(
+        lambda folder, n: (
+            folder not in decided  # its one file is named: each file is asked
+            or (rule := decided[folder]) is None
+            or not rule.owners
+            or not owned_by(rule, owners[n])
+        ),
+        ledger.folders,
+        ledger.column("owner"),
+    )
     if named:  # a rule that names a file by its path decides it alone: the check asks
         found += [row for row, path in enumerate(ledger.paths) if prefix + path in named]
     return sorted(set(found))

@@ -48,20 +48,20 @@ def check(register: Register) -> Iterator[Finding]:
 
 def candidates(register: Register, ledger: Ledger) -> list[int]:
     """The rows _Passes does not pass, asked once per distinct (span, protocols) and
-    scopes rather than per row."""
+    per distinct scopes rather than per row."""
     passes = _Passes(register.policy)
-    spans = cast(list[PortSpan], ledger.values("span"))
-    protocols = cast(list[tuple[str, ...]], ledger.values("protocols"))
-    scopes = cast(list[tuple[str, ...]], ledger.values("scopes"))
-    unknown = {n for n, listed in enumerate(scopes) if not passes.known(listed)}
-    claimed = set(zip(ledger.column("span"), ledger.column("protocols"), strict=True))
-    refused = {(s, p) for s, p in claimed if not passes.ports(spans[s], protocols[p])}
-    if not (unknown or refused):
-        return []
-    rows = zip(
-        ledger.column("span"), ledger.column("protocols"), ledger.column("scopes"), strict=True
+    spans = cast(list[PortSpan], ledger.distinct("span"))
+    protocols = cast(list[tuple[str, ...]], ledger.distinct("protocols"))
+    scopes = cast(list[tuple[str, ...]], ledger.distinct("scopes"))
+    refused = ledger.rows_where(
+        lambda span, listed: not passes.ports(spans[span], protocols[listed]),
+        ledger.column("span"),
+        ledger.column("protocols"),
     )
-    return [row for row, (s, p, c) in enumerate(rows) if (s, p) in refused or c in unknown]
+    unknown = ledger.rows_where(
+        lambda listed: not passes.known(scopes[listed]), ledger.column("scopes")
+    )
+    return sorted({*refused, *unknown})
 
 
 class _Passes:

@@ -13,18 +13,18 @@ taken in file order, whatever order the workers finish in.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import cast
 
 from portcheck.cache import CheckCache, blob_id
-from portcheck.cache.store import Verdict
+from portcheck.cache.store import Stored, Verdict
 from portcheck.finding import Finding
 from portcheck.judge.one import Accepted, Blobbed, Judged, as_verdict, judged_here, recall
 from portcheck.judge.pool import pooled
 from portcheck.load import read_allocation
 
-__all__ = ["Accepted", "Judged", "Placed", "judged_all", "placed_all"]
+__all__ = ["Accepted", "Judged", "Kept", "Placed", "held", "judged_all", "placed_all", "save"]
 
 #: Files to judge before a pool pays for itself: a worker's start-up and sending the
 #: data back cost about what judging a few thousand files does (benchmarks/README.md).
@@ -41,45 +41,17 @@ def judged_all(
 ) -> list[Judged]:
     """The outcome of every file in ``paths`` (repo-relative), in that order. With
     ``cache``, files whose bytes an earlier run judged are recalled, not parsed, and
-    this run's verdicts are kept for saving. ``whole``: accepted files come with
-    their model (a command that shows allocations), else with their facts alone
-    when workers judged them (the checks)."""
-    outcomes: list[Judged | None] = [None] * len(paths)
-    pending: list[int] = []
-    blobs: list[str | None] = [None] * len(paths)
-    recalling = cache is not None and cache.holds_verdicts()
-    vouched = cache.vouched(paths) if cache is not None and recalling else [None] * len(paths)
-    for index, relative in enumerate(paths):
-        verdict = vouched[index]
-        if verdict is not None:
-            outcomes[index] = recall(verdict, relative)
-        if outcomes[index] is None and cache is not None and recalling:
-            outcomes[index], blobs[index] = _from_cache(root, relative, cache)
-        if outcomes[index] is None:
-            pending.append(index)
-    judged = _judge_many(root, [paths[index] for index in pending], whole)
-    for index, (outcome, read_blob) in zip(pending, judged, strict=True):
-        outcomes[index] = outcome
-        blob = blobs[index] or read_blob
-        kept = None if blob is None else as_verdict(outcome)
-        if cache is not None and blob is not None and kept is not None:
-            cache.keep(paths[index], blob, kept)
-    return [outcome for outcome in outcomes if outcome is not None]
-
-
-def _from_cache(root: Path, relative: str, cache: CheckCache) -> tuple[Judged | None, str | None]:
-    """The recalled outcome (None when it must be judged) and the file's blob id."""
-    blob = cache.known_blob(relative)
-    if blob is None:
-        data = read_allocation(root, relative)
-        if isinstance(data, Finding):
-            return data, None  # unreadable or too large: not worth a verdict
-        blob = blob_id(data)
-    verdict = cache.verdict(relative, blob)
-    recalled = None if verdict is None else recall(verdict, relative)
-    if recalled is not None and verdict is not None:
-        cache.keep(relative, blob, verdict)
-    return recalled, blob
+    the cache is saved. ``whole``: accepted files come with their model (a command
+    that shows allocations), else with their facts alone when workers judged them
+    (the checks)."""
+    if cache is None:
+        return [outcome for outcome, _ in _judge_many(root, paths, whole)]
+    placed, kept = placed_all(root, paths, cache, whole=whole)
+    stored = cache.stored
+    facts = stored.table.all_facts() if any(isinstance(one, int) for one in placed) else []
+    outcomes = [Accepted(facts[one]) if isinstance(one, int) else one for one in placed]
+    save(cache, lambda: held(stored, paths, placed, kept), placed, kept)
+    return outcomes
 
 
 def _judge_many(root: Path, paths: Sequence[str], whole: bool) -> Iterator[Blobbed]:
@@ -88,28 +60,32 @@ def _judge_many(root: Path, paths: Sequence[str], whole: bool) -> Iterator[Blobb
     return pooled(root, paths, WORKERS, CHUNK, whole)
 
 
-#: A file's place in a warm run: its row of the cache's stored accepted files, or
-#: its outcome (recalled, or judged now).
+#: A file's place in a run with a cache: its row of the cache's stored accepted
+#: files, or its outcome (recalled, or judged now).
 Placed = int | Judged
+#: What a run holds of the files it did not take as stored rows, by path: blob id and
+#: verdict, as the cache stores them.
+Kept = dict[str, tuple[str, Verdict]]
 
 
 def placed_all(
-    root: Path, paths: Sequence[str], cache: CheckCache
-) -> tuple[list[Placed], dict[str, tuple[str, Verdict]]]:
+    root: Path, paths: Sequence[str], cache: CheckCache, *, whole: bool = False
+) -> tuple[list[Placed], Kept]:
     """For each of ``paths``: its row of ``cache.stored`` when the file still holds the
-    bytes that row was judged on, else its outcome. Also every verdict this run holds
-    that is not such a row, by path with its blob id, for saving. judged_all() without
-    making any stored row whole: a warm check looks at a few files of thousands."""
+    bytes that row was judged on, else its outcome; and what is Kept. No stored row
+    is made whole here: a warm check looks at a few files of thousands."""
     placed: list[Placed | None] = []
-    kept: dict[str, tuple[str, Verdict]] = {}
+    kept: Kept = {}
     pending: list[int] = []
     blobs: dict[int, str] = {}
-    for index, (relative, vouched) in enumerate(zip(paths, cache.rows_vouched(paths), strict=True)):
+    recalling = cache.holds_verdicts()
+    marks = cache.rows_vouched(paths) if recalling else [None] * len(paths)
+    for index, (relative, vouched) in enumerate(zip(paths, marks, strict=True)):
         if type(vouched) is int:  # the common case
             placed.append(vouched)
             continue
-        mark, blob = vouched, cache.known_blob(relative)
-        if mark is None and blob is None:  # modified or untracked: hashed as git would
+        mark, blob = vouched, cache.known_blob(relative) if recalling else None
+        if mark is None and blob is None and recalling:  # modified or untracked: hashed
             data = read_allocation(root, relative)
             if isinstance(data, Finding):
                 placed.append(data)  # unreadable or too large: not worth a verdict
@@ -124,10 +100,38 @@ def placed_all(
             if blob is not None:
                 blobs[index] = blob
         placed.append(recalled)
-    judged = _judge_many(root, [paths[index] for index in pending], whole=False)
+    judged = _judge_many(root, [paths[index] for index in pending], whole)
     for index, (outcome, read_blob) in zip(pending, judged, strict=True):
         placed[index] = outcome
         blob, verdict = blobs.get(index) or read_blob, as_verdict(outcome)
         if blob is not None and verdict is not None:
             kept[paths[index]] = (blob, verdict)
     return [one for one in placed if one is not None], kept
+
+
+def held(stored: Stored, paths: Sequence[str], placed: Sequence[Placed], kept: Kept) -> Stored:
+    """Everything a run holds, as the cache stores it: the stored rows it took, then
+    the files it accepted now, and its refused files' verdicts."""
+    rows = [one for one in placed if isinstance(one, int)]
+    fresh = [
+        (path, one.facts)
+        for path, one in zip(paths, placed, strict=True)
+        if isinstance(one, Accepted)
+    ]
+    table = stored.table.select(rows)
+    table.extend([facts for _, facts in fresh])
+    return Stored(
+        [stored.paths[row] for row in rows] + [path for path, _ in fresh],
+        [stored.blobs[row] for row in rows] + [kept[path][0] for path, _ in fresh],
+        table,
+        {path: one for path, one in kept.items() if one[1][0] != "ok"},
+    )
+
+
+def save(
+    cache: CheckCache, rows: Callable[[], Stored], placed: Sequence[Placed], kept: Kept
+) -> None:
+    """Save what ``rows()`` makes (held()): CheckCache.save_rows decides whether."""
+    taken = sum(isinstance(one, int) for one in placed)
+    same = taken + sum(cache.stored.refused.get(path) == one for path, one in kept.items())
+    cache.save_rows(rows, count=taken + len(kept), same=same)
