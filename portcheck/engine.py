@@ -9,7 +9,7 @@ from pathlib import Path
 
 from portcheck import gate
 from portcheck.cache import CheckCache
-from portcheck.checks import exceptions
+from portcheck.checks import collisions, exceptions
 from portcheck.errors import UsageError
 from portcheck.finding import Finding
 from portcheck.model.policy import POLICY_FILE, resolve_policy_dir
@@ -88,7 +88,7 @@ def check_cache(root: Path, policy_dir: Path | None, folder: Path) -> CheckCache
     """The cache for this register, versioned by the policy and schema it is judged with."""
     policy = resolve_policy_dir(root, policy_dir) / POLICY_FILE
     inputs = [_contents(policy), _contents(root / "schema" / "allocation.schema.json")]
-    return CheckCache(folder, root, b"\0".join(inputs))
+    return CheckCache(folder, root, b"\0".join(inputs), collisions.apart)
 
 
 def _contents(path: Path) -> bytes:

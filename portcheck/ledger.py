@@ -29,7 +29,7 @@ from portcheck.finding import Finding
 from portcheck.judge import held, placed_all, save
 from portcheck.load import EXTENSION
 from portcheck.model import Policy
-from portcheck.model.columns import FactTable
+from portcheck.model.columns import Column, FactTable
 from portcheck.model.facts import Facts
 from portcheck.register import Entry, Register, ids_of, walked
 
@@ -37,15 +37,20 @@ from portcheck.register import Entry, Register, ids_of, walked
 class Ledger:
     """The accepted files of a register, a row each: its path and its facts."""
 
-    def __init__(self, root: Path, paths: list[str], table: FactTable) -> None:
+    def __init__(
+        self, root: Path, paths: list[str], table: FactTable, fresh: list[int] | None = None
+    ) -> None:
         self.root = root
         self.paths = paths
         self.table = table
+        #: When known, the rows judged by this run: no two other rows can collide
+        #: (the cache said so of the rows it stored: Stored.apart).
+        self.fresh = fresh
 
     def __len__(self) -> int:
         return len(self.paths)
 
-    def column(self, name: str) -> list[int]:
+    def column(self, name: str) -> Column:
         """A field's column: an index into ``distinct(name)`` per row, or a day number."""
         return self.table.columns[name]
 
@@ -99,7 +104,8 @@ def build_ledger(
             failed.add(relative)
         elif isinstance(outcome, list):
             findings.extend(outcome)
-    rows = held(cache.stored, paths, placed, kept)
+    apart = cache.stored.apart
+    rows, fresh = held(cache.stored, paths, placed, kept)
     save(cache, lambda: rows, placed, kept)
     register = Register(
         root=root,
@@ -110,7 +116,7 @@ def build_ledger(
         today=today,
         codeowners=load_codeowners(root),
     )
-    return register, Ledger(root, rows.paths, rows.table), findings
+    return register, Ledger(root, rows.paths, rows.table, fresh if apart else None), findings
 
 
 def subset(register: Register, ledger: Ledger, rows: Sequence[int] | None) -> Register:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import struct
 from pathlib import Path
 from typing import Any
 
@@ -17,8 +18,10 @@ import pytest
 from benchmarks.generate import generate
 from portcheck import cache as cache_module
 from portcheck.cache import CACHE_FILE, blob_id
+from portcheck.cache.store import KEYS
 from portcheck.engine import check_cache, check_register
-from portcheck.model.columns import columns
+from portcheck.model.columns import FactTable
+from portcheck.model.packing import pack
 from portcheck.register import build_register, read_policy
 
 from .conftest import AS_OF, allocation, cli, commit_all, git, new_repo
@@ -38,40 +41,52 @@ def repo_with_cache(tmp_path: Path) -> tuple[Path, Path]:
     return root, cache
 
 
-def rewrite(cache: Path, change: dict[str, object], *, seal: bool = True) -> None:
-    """Edit the stored JSON; ``seal`` recomputes the checksum line as portcheck writes it."""
-    body, _, digest = (cache / CACHE_FILE).read_bytes().rpartition(b"\n")
-    stored = json.loads(body)
-    stored.update(change)
-    new_body = json.dumps(stored, separators=(",", ":")).encode()
-    tail = hashlib.sha256(new_body).hexdigest().encode() if seal else digest
-    (cache / CACHE_FILE).write_bytes(new_body + b"\n" + tail)
+def parts(cache: Path) -> tuple[dict[str, Any], dict[str, bytes]]:
+    """The cache file's header and sections, read as README.md's format says."""
+    body = (cache / CACHE_FILE).read_bytes().rpartition(b"\n")[0]
+    line, _, rest = body.partition(b"\n")
+    header: dict[str, Any] = json.loads(line)
+    sections, start = {}, 0
+    for name, length in header["sections"]:
+        sections[name] = rest[start : start + length]
+        start += length
+    assert start == len(rest)
+    return header, sections
 
 
-NOTHING_ACCEPTED = {"path": [], "blob": [], "facts": columns([])}
+def rewrite(
+    cache: Path,
+    header_change: dict[str, object] | None = None,
+    sections_change: dict[str, bytes] | None = None,
+    *,
+    seal: bool = True,
+) -> None:
+    """Edit the stored cache; ``seal`` recomputes the checksum line as portcheck writes it."""
+    digest = (cache / CACHE_FILE).read_bytes().rpartition(b"\n")[2]
+    header, sections = parts(cache)
+    header.update(header_change or {})
+    sections.update(sections_change or {})
+    header["sections"] = [[name, len(data)] for name, data in sections.items()]
+    body = json.dumps(header).encode() + b"\n" + b"".join(sections.values())
+    tail = hashlib.sha256(body).hexdigest().encode() if seal else digest
+    (cache / CACHE_FILE).write_bytes(body + b"\n" + tail)
+
+
+def u32(*numbers: int) -> bytes:
+    return struct.pack(f"<{len(numbers)}I", *numbers)
+
+
+def u16(*numbers: int) -> bytes:
+    return struct.pack(f"<{len(numbers)}H", *numbers)
+
+
+NOTHING_ACCEPTED = {KEYS: b"", **pack(FactTable.of([]))}
 
 
 def plant(root: Path, cache: Path, *, seal: bool = True, **change: object) -> None:
     blob = blob_id((root / "ports/a.yaml").read_bytes())
     refused = {"ports/a.yaml": [blob, "bad", [PLANTED]]}
-    rewrite(cache, {"accepted": NOTHING_ACCEPTED, "refused": refused, **change}, seal=seal)
-
-
-def stored_facts(cache: Path) -> dict[str, Any]:
-    facts: dict[str, Any] = stored(cache)["accepted"]["facts"]
-    return facts
-
-
-def stored(cache: Path) -> dict[str, Any]:
-    parsed: dict[str, Any] = json.loads((cache / CACHE_FILE).read_bytes().rpartition(b"\n")[0])
-    return parsed
-
-
-def with_facts(cache: Path, **change: object) -> None:
-    """Rewrite, sealed, the stored facts of ports/a.yaml."""
-    accepted = stored(cache)["accepted"]
-    accepted["facts"].update(change)
-    rewrite(cache, {"accepted": accepted})
+    rewrite(cache, {"rows": 0, "refused": refused, **change}, NOTHING_ACCEPTED, seal=seal)
 
 
 PLANTED_FINDING = [("ports/a.yaml", 1, 1, "PC200", "planted by the test")]
@@ -120,7 +135,7 @@ def test_a_truncated_cache_is_absent(tmp_path: Path) -> None:
 
 def test_a_cache_of_another_version_or_policy_is_absent(tmp_path: Path) -> None:
     root, cache = repo_with_cache(tmp_path)
-    stamp = json.loads((cache / CACHE_FILE).read_bytes().rpartition(b"\n")[0])["stamp"]
+    stamp = parts(cache)[0]["stamp"]
     plant(root, cache, stamp=[stamp[0], "0.0.0-other", stamp[2]])
     assert checked(root, cache) == []
     plant(root, cache)
@@ -147,38 +162,47 @@ def test_facts_the_schema_stage_would_refuse_are_judged_again(tmp_path: Path) ->
     root = new_repo(tmp_path / "repo", files)
     cache = root / ".portcheck-cache"
     assert checked(root, cache) == []
-    original = stored(cache)["accepted"]
-    facts, tables = original["facts"], original["facts"]["tables"]
+    header, sections = parts(cache)
+    tables = json.loads(sections["tables"])
+    allocated = struct.unpack("<2I", sections["allocated"])[0]
     blob = blob_id((root / "ports/b.yaml").read_bytes())
     planted = [("ports/b.yaml", 1, 1, "PC200", "planted by the test")]
 
-    def first(name: str, value: object) -> dict[str, object]:
-        return {name: [value, *facts[name][1:]]}
+    def first(name: str, value: int) -> dict[str, bytes]:
+        return {name: u32(value) + sections[name][4:]}
 
-    for change in (
-        {},  # untampered: the planted finding is believed
-        first("span", "0"),
-        first("span", 7),  # no such table row
-        first("span", True),
-        first("allocated", 0),
-        first("owner", 5),
-        first("review_by", facts["allocated"][0] - 1),  # before allocated
-        {"status": facts["status"][:1]},  # one column short
-        {"tables": {**tables, "span": [["8080", 8080], [8081, 8081]]}},
-        {"tables": {**tables, "span": [[0, 8080], [8081, 8081]]}},
-        {"tables": {**tables, "span": [[8080, 8079], [8081, 8081]]}},
-        {"tables": {**tables, "span": [[8080, 65536], [8081, 8081]]}},
-        {"tables": {**tables, "scopes": [["global", "global"]]}},
-        {"tables": {**tables, "protocols": [["http"]]}},
-        {"tables": {**tables, "owner": ["acme"]}},
-        {"tables": {**tables, "modeline": [[0, 1, "x"]]}},
-        {"tables": {**tables, "status": ["retired"]}},  # without retired_on
-    ):
-        tampered = {**original, "facts": {**facts, **change}}
-        rewrite(
-            cache, {"accepted": tampered, "refused": {"ports/b.yaml": [blob, "bad", [PLANTED]]}}
-        )
-        assert checked(root, cache) == ([] if change else planted), change
+    def short(**change: object) -> dict[str, bytes]:
+        return {"tables": json.dumps({**tables, **change}).encode()}
+
+    cases: tuple[tuple[dict[str, object], dict[str, bytes]], ...] = (
+        ({}, {}),  # untampered: the planted finding is believed
+        ({}, first("span", 7)),  # no such table row
+        ({}, first("allocated", 0)),
+        ({}, first("owner", 5)),
+        ({}, first("review_by", allocated - 1)),  # before allocated
+        ({}, {"status": sections["status"][:4]}),  # one row short
+        ({}, {"span": sections["span"] + b"\0"}),  # not a whole number of rows
+        ({}, {"span.start": u16(0, 8081), "span.end": u16(8080, 8081)}),
+        ({}, {"span.start": u16(8080, 8081), "span.end": u16(8079, 8081)}),
+        ({}, {"span.start": u16(8080)}),  # a start without an end
+        ({}, {"ids": b"x", "depends_on.length": u32(2), "depends_on.item": u32(0, 0)}),
+        ({}, {"ids": b"Bad", "depends_on.length": u32(1), "depends_on.item": u32(0)}),
+        ({}, {"ids": b"x", "depends_on.length": u32(1), "depends_on.item": u32(1)}),
+        ({}, {"ids": b"x", "depends_on.length": u32(2), "depends_on.item": u32(0)}),
+        ({}, short(scopes=[["global", "global"]])),
+        ({}, short(protocols=[["http"]])),
+        ({}, short(owner=["acme"])),
+        ({}, short(modeline=[[0, 1, "x"]])),
+        ({}, short(status=["retired"])),  # without retired_on
+        ({}, {"tables": b"{not json"}),
+        ({"rows": 3}, {}),
+        ({"refused": []}, {}),
+        ({"apart": 1}, {}),
+    )
+    for header_change, change in cases:
+        rewrite(cache, header | {"refused": {"ports/b.yaml": [blob, "bad", [PLANTED]]}}, sections)
+        rewrite(cache, header_change, change)
+        assert checked(root, cache) == ([] if change or header_change else planted), change
 
 
 def test_warm_runs_match_cold_runs_on_every_dirty_kind(tmp_path: Path) -> None:
@@ -237,5 +261,5 @@ def test_a_large_cache_is_written_beside_the_checks_and_whole_when_the_run_ends(
     assert checked(tmp_path, tmp_path / "beside") == cold
     written = [(tmp_path / name / CACHE_FILE).read_bytes() for name in ("here", "beside")]
     assert written[0] == written[1]
-    assert len(stored(tmp_path / "beside")["accepted"]["path"]) >= 120
+    assert parts(tmp_path / "beside")[0]["rows"] >= 120
     assert checked(tmp_path, tmp_path / "beside") == cold

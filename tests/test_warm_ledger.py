@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import json
 import time
 from pathlib import Path
 
@@ -29,8 +30,9 @@ from .conftest import AS_OF, commit_all, git
 DAYS = (AS_OF.replace(year=2025), AS_OF, AS_OF.replace(year=2028))
 
 
-def warm_ledger(root: Path, cache: Path) -> tuple[Register, Ledger]:
-    check_register(root, as_of=AS_OF, cache_dir=cache)  # fills the cache
+def warm_ledger(root: Path, cache: Path, *, fill: bool = True) -> tuple[Register, Ledger]:
+    if fill:
+        check_register(root, as_of=AS_OF, cache_dir=cache)
     opened = check_cache(root, None, cache)
     try:
         register, ledger, _ = build_ledger(root, read_policy(root, None), AS_OF, opened)
@@ -134,3 +136,41 @@ def test_git_lists_a_large_index_before_it_is_asked(tmp_path: Path) -> None:
     listed = answer.output()
     assert listed is not None
     assert listed.count(b"\0") == 3000
+
+
+def cache_header(cache: Path) -> dict[str, object]:
+    header: dict[str, object] = json.loads((cache / CACHE_FILE).read_bytes().partition(b"\n")[0])
+    return header
+
+
+def test_a_change_meeting_a_stored_claim_is_swept_when_the_stored_rows_are_apart(
+    tmp_path: Path,
+) -> None:
+    """The cache says its rows cannot collide; then only claims meeting a changed
+    file's span are swept, and a change onto a stored file's port is still found."""
+    generate(tmp_path, files=300, seed=6)
+    git(tmp_path, "init", "-q", "-b", "main")
+    commit_all(tmp_path, "register")
+    cache = tmp_path / "cache"
+    assert check_register(tmp_path, as_of=AS_OF, cache_dir=cache).findings == []
+    assert cache_header(cache)["apart"] is True
+    files = sorted((tmp_path / "ports").rglob("*.yaml"))
+    target, changed = files[10], files[200]
+    changed.write_text(target.read_text())  # the same claim as a file left alone
+    register, ledger = warm_ledger(tmp_path, cache, fill=False)
+    assert ledger.fresh is not None
+    assert [ledger.paths[row] for row in ledger.fresh] == [changed.relative_to(tmp_path).as_posix()]
+    by_name = {name(check): check for check in CHECKS}
+    assert by_name["collisions"].candidates(register, ledger) is None  # swept
+    warm = check_register(tmp_path, as_of=AS_OF, cache_dir=cache).findings
+    assert warm == check_register(tmp_path, as_of=AS_OF).findings
+    collided = {finding.path for finding in warm if finding.code == "PC400"}
+    assert collided == {path.relative_to(tmp_path).as_posix() for path in (target, changed)}
+
+
+def test_a_cache_whose_rows_collide_says_they_are_not_apart(
+    dirty_register: Path, tmp_path: Path
+) -> None:
+    _, ledger = warm_ledger(dirty_register, tmp_path / "cache")
+    assert cache_header(tmp_path / "cache")["apart"] is False
+    assert ledger.fresh is None

@@ -17,6 +17,7 @@ own verdicts).
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import os
 from collections.abc import Callable, Sequence
@@ -24,16 +25,16 @@ from pathlib import Path
 
 from portcheck import __version__
 from portcheck.cache.index import IndexBlobs, tracked
-from portcheck.cache.store import Stored, Verdict, encoded, read, replace
+from portcheck.cache.store import PATH_AT, Stored, Verdict, encoded, key, read, replace
 from portcheck.finding import Finding, Location
 from portcheck.model.columns import FactTable
 from portcheck.rules import BY_CODE
 
-FORMAT = "portcheck-check-cache/4"
+FORMAT = "portcheck-check-cache/5"
 #: Verdicts from which the cache is written beside the checks (CheckCache.save): a
 #: fork costs a few milliseconds, more than writing a small cache.
 BACKGROUND_FROM = 5000
-CACHE_FILE = "check.json"
+CACHE_FILE = "check.cache"
 #: Re-judged files, per hundred verdicts, from which a large cache is rewritten.
 REWRITE_PERCENT = 1
 
@@ -48,8 +49,13 @@ class CheckCache:
     columns, the others' verdicts by path), found by path and blob id, and the
     verdicts this run saves (portcheck.judge.save)."""
 
-    def __init__(self, folder: Path, root: Path, inputs: bytes) -> None:
+    def __init__(
+        self, folder: Path, root: Path, inputs: bytes, apart: Callable[[FactTable], bool]
+    ) -> None:
+        """``apart`` says whether no two rows of a table can collide: it is stored with
+        the rows (Stored.apart), worked out as they are written."""
         self.folder = folder
+        self._apart = apart
         self.stamp = [FORMAT, __version__, hashlib.sha256(inputs).hexdigest()]
         self.usable = not tracked(root, folder)
         # Git lists the index while the cache is read; without a cache there is
@@ -57,37 +63,50 @@ class CheckCache:
         found = self.usable and (folder / CACHE_FILE).is_file()
         self._index = IndexBlobs(root) if found else None
         self.stored = (read(folder / CACHE_FILE, self.stamp) if found else None) or _EMPTY
-        #: The blob ids git's index vouches for, once rows_vouched() has asked.
-        self._known: dict[str, str] | None = None
+        #: What git's index vouches for, once rows_vouched() has asked (IndexBlobs).
+        self._listed: set[str] = set()
+        self._modified: set[str] = set()
+        self._known: dict[str, str] | None = None  # listed_blob()
         self._writer: int | None = None  # the pid of a child writing the cache
 
     def holds_verdicts(self) -> bool:
         """True when an earlier run's verdicts were read (there is something to recall)."""
-        return bool(self.stored.paths or self.stored.refused)
+        return bool(self.stored.keys or self.stored.refused)
 
-    def known_blob(self, relative: str) -> str | None:
-        """The blob id git's index holds for an unmodified tracked file, else None
-        (and None for every file before rows_vouched() asked git)."""
-        return None if self._known is None else self._known.get(relative)
+    def listed_blob(self, relative: str) -> str | None:
+        """The blob id git's index holds for an unmodified plain tracked file, else None
+        (and None for every file before rows_vouched() asked git). The first call
+        reads every entry: worth it only when many files are not vouched for."""
+        if self._known is None:
+            self._known = {row_key[PATH_AT:]: row_key[:40] for row_key in self._listed}
+            for path in self._modified:
+                self._known.pop(path, None)
+        return self._known.get(relative)
 
     def rows_vouched(self, paths: Sequence[str]) -> list[int | Verdict | None]:
         """For each of ``paths`` that git's index says still holds the bytes it was
         judged on: its row of the stored accepted files, or its stored verdict; None
         for the others. Then lets go of git's process (its listing stays, for
-        known_blob())."""
-        listed = {} if self._index is None else self._index.blobs()
-        self._known, self._index = listed, None
-        stored = self.stored
-        blobs = stored.blobs
-        rows = map(stored.row_of.get, paths)
+        listed_blob())."""
+        if self._index is not None:
+            self._listed, self._modified = self._index.listing()
+        self._index = None
+        stored, modified = self.stored, self._modified
+        row_of = stored.row_of
+        vouched = list(map(self._listed.__contains__, stored.keys))
+        for path in modified:
+            row = row_of.get(path)
+            if row is not None:
+                vouched[row] = False
+        rows = map(row_of.get, paths)
         marks: list[int | Verdict | None] = [
-            row if row is not None and blobs[row] == blob else None
-            for row, blob in zip(rows, map(listed.get, paths), strict=True)
+            row if row is not None and vouched[row] else None for row in rows
         ]
         for index, path in enumerate(paths) if stored.refused else ():
             if path in stored.refused:  # stored as refused: that verdict, never a row
-                blob = listed.get(path)
-                marks[index] = None if blob is None else self.row_for(path, blob)
+                blob, verdict = stored.refused[path]
+                plain = key(blob, path) in self._listed and path not in modified
+                marks[index] = verdict if plain else None
         return marks
 
     def row_for(self, relative: str, blob: str) -> int | Verdict | None:
@@ -96,7 +115,7 @@ class CheckCache:
         if other is not None:
             return other[1] if other[0] == blob else None
         row = self.stored.row_of.get(relative)
-        return row if row is not None and self.stored.blobs[row] == blob else None
+        return row if row is not None and self.stored.keys[row] == key(blob, relative) else None
 
     def close(self) -> None:
         """Stop git if it is still listing, and wait for the cache to be written."""
@@ -116,7 +135,7 @@ class CheckCache:
         that is otherwise on every run's path."""
         if self._index is not None:
             self._index.close()
-        changed = count - same + len(self.stored.paths) + len(self.stored.refused) - same
+        changed = count - same + len(self.stored.keys) + len(self.stored.refused) - same
         self.stored, self._index = _EMPTY, None
         if not (self.usable and changed > 0):
             return
@@ -131,12 +150,13 @@ class CheckCache:
             ignore = self.folder / ".gitignore"
             if not ignore.exists():
                 ignore.write_text("*\n", encoding="utf-8")
+            rows = dataclasses.replace(rows, apart=self._apart(rows.table))
             replace(self.folder / CACHE_FILE, encoded(self.stamp, rows))
         except OSError:
             return
 
 
-_EMPTY = Stored([], [], FactTable.of([]), {})
+_EMPTY = Stored([], FactTable.of([]), {})
 
 
 def _beside(work: Callable[[], None]) -> int | None:

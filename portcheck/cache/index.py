@@ -3,8 +3,8 @@ in the background while the register is walked."""
 
 from __future__ import annotations
 
+import operator
 import os
-import re
 import subprocess
 from pathlib import Path
 
@@ -28,34 +28,46 @@ def tracked(root: Path, folder: Path) -> bool:
 
 
 class IndexBlobs:
-    """Blob ids of the tracked files under ports/ whose work-tree copy git sees
-    unchanged. Git starts at once and is asked for its answer when first needed,
-    so that it lists and compares while this process walks the register."""
+    """What git's index vouches for under ports/: the keys (store.key) of the plain
+    tracked files whose work-tree copy git sees unchanged. Git starts at once and is
+    asked for its answer when first needed, so that it lists and compares while
+    this process reads the cache and walks the register."""
 
     def __init__(self, root: Path) -> None:
         self._staged = GitAnswer(root, "ls-files", "-s", "-v", "-z", "--", "ports")
         self._changed = GitAnswer(root, "ls-files", "-m", "-z", "--", "ports")  # modified
-        self._blobs: dict[str, str] | None = None
+        self._listing: tuple[set[str], set[str]] | None = None
 
     def close(self) -> None:
         self._staged.stop()
         self._changed.stop()
 
-    def blobs(self) -> dict[str, str]:
-        if self._blobs is None:
+    def listing(self) -> tuple[set[str], set[str]]:
+        """The keys git lists for plain tracked files, and the paths it sees modified
+        in the work tree (nothing at all when git could not answer)."""
+        if self._listing is None:
             staged, changed = self._staged.output(), self._changed.output()
-            self._blobs = {} if staged is None or changed is None else _unchanged(staged, changed)
-        return self._blobs
+            if staged is None or changed is None:
+                self._listing = set(), set()
+            else:
+                modified = set(os.fsdecode(changed).split("\0"))
+                self._listing = _plain_keys(os.fsdecode(staged)), modified
+        return self._listing
 
 
-#: An entry of `git ls-files -s -v -z`: tag H (a plain tracked file: h is
-#: assume-unchanged, S skip-worktree, whose changes `ls-files -m` would not report),
-#: mode 100644 or 100755, the blob id, stage 0 (not in a merge conflict), the path.
-_PLAIN_ENTRY = re.compile("(?<![^\0])H 1006[0-7][0-7] ([0-9a-f]+) 0\t([^\0]*)")
+#: The start of an entry of `git ls-files -s -v -z` for a plain tracked file: tag H
+#: (h is assume-unchanged, S skip-worktree, whose changes `ls-files -m` would not
+#: report) and mode 100644 or 100755; then the key (store.key) follows. An entry in
+#: a merge conflict has a stage other than 0, so its key matches no row.
+_PLAIN = ("H 100644 ", "H 100755 ")
+_KEY = operator.itemgetter(slice(len(_PLAIN[0]), None))
 
 
-def _unchanged(staged: bytes, changed: bytes) -> dict[str, str]:
-    blobs = {path: blob for blob, path in _PLAIN_ENTRY.findall(os.fsdecode(staged))}
-    for path in os.fsdecode(changed).split("\0"):
-        blobs.pop(path, None)
-    return blobs
+def _plain_keys(listing: str) -> set[str]:
+    entries = listing.split("\0")
+    if entries[-1] == "":
+        entries.pop()
+    plain = sum(map(listing.count, ("\0" + start for start in _PLAIN)))
+    if plain + listing.startswith(_PLAIN) != len(entries):  # some are not: pick
+        entries = [entry for entry in entries if entry.startswith(_PLAIN)]
+    return set(map(_KEY, entries))

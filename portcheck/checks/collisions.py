@@ -11,8 +11,11 @@ from __future__ import annotations
 
 import dataclasses
 import heapq
+import operator
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
+from itertools import compress, repeat
+from typing import cast
 
 from portcheck.checks.free_ports import Want, free_spans, nearest_block
 from portcheck.checks.pairs import (
@@ -23,10 +26,12 @@ from portcheck.checks.pairs import (
     new_claim,
     sweep,
 )
+from portcheck.checks.spread import ClaimTuple
 from portcheck.checks.suspects import lineage, suspects
 from portcheck.finding import Finding, Location
 from portcheck.ledger import Ledger
 from portcheck.model import PROTOCOLS, PortSpan, scope_contains
+from portcheck.model.columns import FactTable
 from portcheck.register import Entry, Register
 from portcheck.rules import PORT_COLLISION, Rule
 
@@ -35,6 +40,7 @@ RULES: tuple[Rule, ...] = (PORT_COLLISION,)
 __all__ = [
     "RULES",
     "Claim",
+    "apart",
     "candidates",
     "check",
     "colliding_pairs",
@@ -71,11 +77,41 @@ def check(register: Register) -> Iterator[Finding]:
 
 
 def candidates(register: Register, ledger: Ledger) -> list[int] | None:
-    """No rows when no claim can collide with another (pairs.suspects finds none),
-    else every row: the nearest free block a finding names reads them all."""
-    fields = map(ledger.table.values, ("protocols", "span", "scopes"))
-    claims = list(map(new_claim, zip(*fields, strict=True)))
-    return [] if not suspects(claims) else None
+    """No rows when no claim can collide with another (suspects finds none), else
+    every row: the nearest free block a finding names reads them all. When the
+    rows the cache stored are known to be apart, only the claims whose spans meet
+    a row judged now can collide."""
+    rows = None if ledger.fresh is None else _meeting(ledger.table, ledger.fresh)
+    return [] if not suspects(_claims(ledger.table, rows)) else None
+
+
+def apart(table: FactTable) -> bool:
+    """True when no two rows of ``table`` can collide: the cache stores it with them."""
+    return not suspects(_claims(table, None))
+
+
+def _claims(table: FactTable, rows: list[int] | None) -> list[ClaimTuple]:
+    chosen = table if rows is None else table.select(rows)
+    fields = map(chosen.values, ("protocols", "span", "scopes"))
+    return list(map(new_claim, zip(*fields, strict=True)))
+
+
+def _meeting(table: FactTable, fresh: list[int]) -> list[int]:
+    """The rows whose spans meet the span of a row in ``fresh`` (those rows too), found
+    among the distinct spans in C, whatever their protocols and scopes."""
+    spans = cast(list[PortSpan], table.tables["span"])
+    starts, ends = [span.start for span in spans], [span.end for span in spans]
+    column = table.columns["span"]
+    met: set[int] = set()
+    for row in fresh:
+        low, high = spans[column[row]]
+        overlap = map(
+            operator.and_,
+            map(operator.le, starts, repeat(high)),
+            map(operator.ge, ends, repeat(low)),
+        )
+        met.update(compress(range(len(spans)), overlap))
+    return list(compress(range(len(column)), map(met.__contains__, column)))
 
 
 #: Other files a PC400 finding points at, first by path; its message counts them all.

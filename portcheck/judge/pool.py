@@ -19,8 +19,9 @@ from portcheck.judge.one import Accepted, Blobbed, judged_here, judged_in_bulk, 
 from portcheck.load import read_allocation
 from portcheck.load.document import Document
 from portcheck.model import Allocation
-from portcheck.model.columns import FactReader, columns
+from portcheck.model.columns import FactTable
 from portcheck.model.facts import Facts
+from portcheck.model.packing import Sections, Unpacker, pack
 from portcheck.model.validate import model_or_errors
 
 if TYPE_CHECKING:
@@ -57,15 +58,15 @@ def _in_pool(
     # Imported here: a small register never starts a pool.
     from concurrent.futures import ProcessPoolExecutor
 
-    reader = FactReader()  # shares repeated values (scopes, dates) across chunks
+    reader = Unpacker()  # shares repeated values (scopes, dates) across chunks
     chunks = [paths[start : start + chunk] for start in range(0, len(paths), chunk)]
     with ProcessPoolExecutor(workers, mp_context=_forking()) as pool:
         # map yields in task order, so the outcomes never depend on scheduling.
         results = pool.map(_verdicts, [root] * len(chunks), chunks, [whole] * len(chunks))
         for task, (accepted, verdicts, blobs, datas) in zip(chunks, results, strict=True):
             count = sum(verdict == _ACCEPTED for verdict in verdicts)
-            read = reader.read(accepted, count)
-            facts = None if read is None else iter(read)  # None: judged here again
+            read = reader.table(accepted, count)
+            facts = None if read is None else iter(read.all_facts())  # None: judged here again
             models = iter(datas)
             for relative, verdict, blob in zip(task, verdicts, blobs, strict=True):
                 recalled = recall(verdict, relative) if verdict not in (None, _ACCEPTED) else None
@@ -100,11 +101,9 @@ def _accepted(relative: str, facts: Facts, data: dict[str, object] | None) -> Ac
 
 def _verdicts(
     root: Path, paths: Sequence[str], whole: bool = False
-) -> tuple[
-    dict[str, object], list[Verdict | None], list[str | None], list[dict[str, object] | None]
-]:
-    """A worker's task: judge ``paths``; the facts of the accepted files as columns
-    (model.columns), what a cache would store for the others, each file's blob id,
+) -> tuple[Sections, list[Verdict | None], list[str | None], list[dict[str, object] | None]]:
+    """A worker's task: judge ``paths``; the facts of the accepted files as packed
+    columns (model.packing), what a cache would store for the others, each file's blob id,
     and (``whole``) the accepted files' data."""
     read = [read_allocation(root, relative) for relative in paths]
     judged = [judged_in_bulk(data, path, whole) for data, path in zip(read, paths, strict=True)]
@@ -113,4 +112,4 @@ def _verdicts(
     marked = [_ACCEPTED if v is not None and v[0] == "ok" else v for v in verdicts]
     blobs = [None if isinstance(data, Finding) else blob_id(data) for data in read]
     datas = [data for verdict, data in judged if verdict is not None and verdict[0] == "ok"]
-    return columns(accepted), marked, blobs, datas
+    return pack(FactTable.of(accepted)), marked, blobs, datas
