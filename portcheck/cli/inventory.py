@@ -20,7 +20,6 @@ from portcheck.cli.options import (
     resolve_root,
 )
 from portcheck.errors import Refused, UsageError
-from portcheck.inventory.sources import parse_columns, read_sources
 
 if TYPE_CHECKING:
     from portcheck.actions.importing import Planned
@@ -90,6 +89,7 @@ def import_command(
     """
     from portcheck.actions import importing
     from portcheck.actions.lock import register_lock
+    from portcheck.inventory.sources import parse_columns, read_sources
 
     # Read, decide and write under the register's lock, as claim does (README, Taking turns).
     with register_lock(resolve_root(root), sweep=not dry_run):
@@ -145,6 +145,7 @@ def drift(
     """
     from portcheck.actions.drift import compare
     from portcheck.inventory import Listener, Skip
+    from portcheck.inventory.sources import read_sources
     from portcheck.report import drift as report
 
     register, _ = load(root, policy, None)
