@@ -23,8 +23,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from benchmarks.generate import generate
 from portcheck.cache import CACHE_FILE
 from portcheck.engine import check_cache, check_register
@@ -548,11 +546,6 @@ def test_the_cli_prints_the_same_json_warm_and_cold(tmp_path: Path) -> None:
     assert {"PC100", "PC104", "PC400", "PC402", "PC501", "PC600"} <= codes
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a verdict is found by the index's blob id, the id of the bytes git's eol "
-    "conversion makes, not of the bytes that were judged",
-)
 def test_a_file_whose_line_ends_git_normalises_is_judged_again(tmp_path: Path) -> None:
     """With core.autocrlf (Git for Windows' default) a file's LF and CRLF forms are one
     blob, and the 64 KiB limit tells them apart: 64,000 bytes with LF, more with CRLF."""

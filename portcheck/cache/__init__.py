@@ -4,12 +4,19 @@ A pull request touches a few files of a register of thousands; every other
 file's verdict (its facts, or its findings) is what the last run found for the
 same bytes at the same path. Blob ids come from one `git ls-files -s` call for
 every tracked, unmodified file, started in the background while the register
-is walked; other files are hashed as `git hash-object` would. The cache is one
-JSON file under `--cache-dir` (README.md, "check"): the facts of the accepted
-files as columns (model.columns), the findings of the others, closed by a
-SHA-256 of its body and versioned by portcheck's version plus the policy and
-schema contents. It is an input like any other: a damaged, truncated, foreign
-or tampered cache is treated as absent, and a cache folder holding any
+is walked; other files are hashed as `git hash-object` would. Git's index
+vouches only for a file git stores as it is: where core.autocrlf or an attribute
+(text, eol, filter, ident, working-tree-encoding) lets git's clean conversion
+change its bytes, the index holds the converted bytes' id, so the file is hashed
+(cache.converted). An index written under a conversion since turned off still
+holds converted ids, which git sees as unchanged until `git add --renormalize`
+(README.md, "check").
+
+The cache is one JSON file under `--cache-dir` (README.md, "check"): the facts
+of the accepted files as columns (model.columns), the findings of the others,
+closed by a SHA-256 of its body and versioned by portcheck's version plus the
+policy and schema contents. It is an input like any other: a damaged, truncated,
+foreign or tampered cache is treated as absent, and a cache folder holding any
 git-tracked file is never read nor written (a pull request must not ship its
 own verdicts).
 """

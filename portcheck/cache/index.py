@@ -1,5 +1,6 @@
 """Which files under ports/ git's index vouches for: their blob ids, listed by git
-in the background while the register is walked."""
+in the background while the register is walked; never a file git may convert on
+its way into the index (cache.converted)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ import os
 import subprocess
 from pathlib import Path
 
+from portcheck.cache.converted import Conversions
+from portcheck.cache.store import PATH_AT
 from portcheck.load.background import GitAnswer
 
 
@@ -29,18 +32,20 @@ def tracked(root: Path, folder: Path) -> bool:
 
 class IndexBlobs:
     """What git's index vouches for under ports/: the keys (store.key) of the plain
-    tracked files whose work-tree copy git sees unchanged. Git starts at once and is
-    asked for its answer when first needed, so that it lists and compares while
-    this process reads the cache and walks the register."""
+    tracked files whose work-tree copy git sees unchanged and stores as it is. Git
+    starts at once and is asked for its answer when first needed, so that it lists
+    and compares while this process reads the cache and walks the register."""
 
     def __init__(self, root: Path) -> None:
         self._staged = GitAnswer(root, "ls-files", "-s", "-v", "-z", "--", "ports")
         self._changed = GitAnswer(root, "ls-files", "-m", "-z", "--", "ports")  # modified
+        self._conversions = Conversions(root)
         self._listing: tuple[set[str], set[str]] | None = None
 
     def close(self) -> None:
         self._staged.stop()
         self._changed.stop()
+        self._conversions.stop()
 
     def listing(self) -> tuple[set[str], set[str]]:
         """The keys git lists for plain tracked files, and the paths it sees modified
@@ -51,8 +56,20 @@ class IndexBlobs:
                 self._listing = set(), set()
             else:
                 modified = set(os.fsdecode(changed).split("\0"))
-                self._listing = _plain_keys(os.fsdecode(staged)), modified
+                keys = _unconverted(_plain_keys(os.fsdecode(staged)), self._conversions)
+                self._listing = keys, modified
         return self._listing
+
+
+def _unconverted(keys: set[str], conversions: Conversions) -> set[str]:
+    """``keys`` but those of the files git may convert (all when it may convert any
+    file without an attribute saying so: core.autocrlf)."""
+    converted = conversions.converted()
+    if converted is None:
+        return set()
+    if not converted:
+        return keys
+    return {row_key for row_key in keys if row_key[PATH_AT:] not in converted}
 
 
 #: The start of an entry of `git ls-files -s -v -z` for a plain tracked file: tag H
