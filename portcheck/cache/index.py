@@ -53,6 +53,7 @@ class IndexBlobs:
         if self._listing is None:
             staged, changed = self._staged.output(), self._changed.output()
             if staged is None or changed is None:
+                self._conversions.stop()
                 self._listing = set(), set()
             else:
                 modified = set(os.fsdecode(changed).split("\0"))
