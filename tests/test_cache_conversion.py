@@ -11,6 +11,7 @@ and that the warm run says what the cold one says.
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -22,7 +23,7 @@ from portcheck.cache.converted import Conversions
 from portcheck.cache.store import Verdict
 from portcheck.engine import check_cache, check_register
 
-from .conftest import AS_OF, allocation, git, located, new_repo
+from .conftest import AS_OF, allocation, cli, git, located, new_repo
 
 LARGE = 64_000  # bytes with LF line ends: under the limit, over it with CRLF
 
@@ -100,6 +101,19 @@ def test_a_file_git_converts_is_judged_on_its_own_bytes(tmp_path: Path, trigger:
     cold = checked(root, None)
     assert cold == [("ports/a.yaml", 1, 1, "PC102")]
     assert checked(root, cache) == cold
+
+
+def test_the_cli_judges_a_converted_file_again(tmp_path: Path) -> None:
+    root = new_repo(tmp_path / "repo", {"ports/a.yaml": large_allocation()})
+    git(root, "config", "core.autocrlf", "true")
+    run = ("check", "--root", str(root), "--as-of", AS_OF.isoformat(), "--format", "json")
+    assert cli(*run)[0] == 0  # fills .portcheck-cache/ under the root
+    path = root / "ports/a.yaml"
+    path.write_bytes(path.read_bytes().replace(b"\n", b"\r\n"))
+    git(root, "add", "ports/a.yaml")
+    code, out, _ = cli(*run)
+    assert code == 1
+    assert [f["code"] for f in json.loads(out)["findings"]] == ["PC102"]
 
 
 def test_a_file_whose_ident_git_collapses_is_judged_on_its_own_bytes(tmp_path: Path) -> None:
