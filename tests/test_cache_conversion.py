@@ -25,6 +25,16 @@ from portcheck.engine import check_cache, check_register
 
 from .conftest import AS_OF, allocation, cli, git, located, new_repo
 
+
+@pytest.fixture(autouse=True)
+def no_user_git_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Git as portcheck runs it reads the user's and the system's settings: none here."""
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", os.devnull)
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    monkeypatch.setenv("GIT_ATTR_NOSYSTEM", "1")
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))
+
+
 LARGE = 64_000  # bytes with LF line ends: under the limit, over it with CRLF
 
 
@@ -207,6 +217,13 @@ def test_core_autocrlf_converts_every_file(tmp_path: Path, value: str, converts:
     root = new_repo(tmp_path / "repo", {"ports/a.yaml": allocation()})
     git(root, "config", "core.autocrlf", value)
     assert Conversions(root).converted() == (None if converts else set())
+
+
+def test_the_user_s_default_attributes_file_counts(tmp_path: Path) -> None:
+    root = new_repo(tmp_path / "repo", {"ports/a.yaml": allocation()})
+    (tmp_path / "xdg/git").mkdir(parents=True)
+    (tmp_path / "xdg/git/attributes").write_text("*.yaml eol=lf\n", encoding="utf-8")
+    assert Conversions(root).converted() == {"ports/a.yaml"}
 
 
 def test_core_eol_alone_converts_nothing(tmp_path: Path) -> None:

@@ -3,10 +3,13 @@
 Git's index holds the blob id of what git's clean conversion made of a file, not of
 the file: with `core.autocrlf` true or input, or a `text`, `crlf`, `eol`, `ident`,
 `filter` or `working-tree-encoding` attribute (gitattributes(5), "Effects"), a
-CRLF file and its LF form are one blob, and `git ls-files -m` compares the file
-through the same conversion, so it calls the CRLF copy unmodified. Such a file's
-index entry cannot vouch for the bytes portcheck judges. `core.eol` alone converts
-nothing: it only chooses the line ends of files that are text already.
+CRLF file and its LF form are one blob. `git add` of the CRLF copy keeps the LF
+form's id beside the copy's stat data, and `git ls-files -m` (which compares
+contents through the same conversion, when it compares them at all) then sees the
+copy unmodified. Such a file's index entry cannot vouch for the bytes portcheck
+judges. `core.eol` alone converts nothing: it only picks the line ends of files
+marked as text (git-config(1), core.eol). Each of these was checked with git 2.39
+(tests/test_cache_conversion.py holds them).
 
 Git is asked, not imitated: `git check-attr -a` reads every attribute source as
 `git add` does (.gitattributes files from the top level down, in the work tree or
