@@ -8,7 +8,11 @@ import dataclasses
 import datetime as dt
 from pathlib import Path
 
-from portcheck.checks import dependencies
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from portcheck.checks import dependencies, policy_ranges
+from portcheck.checks.span_table import SpanTable
 from portcheck.engine import check_register
 from portcheck.ledger import Ledger
 from portcheck.model import PortSpan
@@ -16,7 +20,7 @@ from portcheck.model.columns import FactTable
 from portcheck.model.facts import Facts
 from portcheck.register import Register, build_register, read_policy
 
-from .conftest import AS_OF, allocation, git, located, new_repo
+from .conftest import AS_OF, POLICY, allocation, git, located, new_repo, write_register
 
 
 def _facts(number: int, **fields: object) -> Facts:
@@ -73,3 +77,77 @@ def test_a_deleted_file_leaves_an_unchanged_dependent_dangling(tmp_path: Path) -
     warm = check_register(tmp_path, as_of=AS_OF, cache_dir=cache).findings
     assert located(warm) == [("ports/a.yaml", 7, 14, "PC402")]
     assert warm == check_register(tmp_path, as_of=AS_OF).findings
+
+
+def _passing_rows(register: Register, ledger: Ledger) -> list[int]:
+    """The rule of the check itself (its per-file test), row by row."""
+    passes = policy_ranges._Passes(register.policy)
+    return [row for row in range(len(ledger)) if not passes(ledger.facts(row))]
+
+
+def test_policy_candidates_among_10000_rows_are_the_rows_that_do_not_pass(
+    tmp_path: Path,
+) -> None:
+    no_sctp = POLICY.replace("[tcp, udp, sctp]", "[tcp, udp]").replace(
+        '  sctp: ["1024-29999"]\n', ""
+    )
+    write_register(tmp_path, {"ports/svc-0.yaml": allocation()}, policy=no_sctp)
+    lists = [("tcp",), ("udp",), ("udp", "tcp")]
+    rows = [
+        _facts(n, span=PortSpan(2000 + n, 2000 + n + n % 3), protocols=lists[n % 3])
+        for n in range(10_000)
+    ]
+    register, ledger = _large(tmp_path, rows)
+    refused = policy_ranges.candidates(register, ledger)
+    # 5432 is reserved for tcp alone: the udp files over it pass.
+    assert refused == [3431, 3432] == _passing_rows(register, ledger)
+    rows = [_facts(n, span=PortSpan(10_000 + n, 10_000 + n)) for n in range(10_000)]
+    odd = {
+        100: {"span": PortSpan(29990, 30005), "protocols": ("udp",)},  # outside, not reserved
+        200: {"span": PortSpan(1100, 1164)},  # 65 ports
+        300: {"protocols": ("sctp",)},  # not accepted
+        400: {"protocols": ("udp", "sctp")},
+        500: {"scopes": ("global", "nowhere")},
+        600: {"span": PortSpan(5432, 5432), "protocols": ("udp",)},  # passes
+        700: {"span": PortSpan(1100, 1163)},  # 64 ports: passes
+    }
+    for row, fields in odd.items():
+        rows[row] = rows[row]._replace(**fields)
+    register, ledger = _large(tmp_path, rows)
+    refused = policy_ranges.candidates(register, ledger)
+    assert refused == [100, 200, 300, 400, 500] == _passing_rows(register, ledger)
+
+
+def test_policy_candidates_of_spans_the_counting_cannot_take(tmp_path: Path) -> None:
+    """A span that ends before it starts, or past the last port, asked one by one."""
+    write_register(tmp_path, {"ports/svc-0.yaml": allocation()})
+    rows = [_facts(n) for n in range(50)]
+    rows[7] = rows[7]._replace(span=PortSpan(5433, 5431))
+    rows[9] = rows[9]._replace(span=PortSpan(5431, 5433))
+    rows[11] = rows[11]._replace(span=PortSpan(29999, 70000))
+    register, ledger = _large(tmp_path, rows)
+    assert SpanTable(ledger.distinct("span")).plain is False  # type: ignore[arg-type]
+    assert policy_ranges.candidates(register, ledger) == [9, 11] == _passing_rows(register, ledger)
+
+
+_PORTS = st.integers(0, 65535)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.tuples(_PORTS, st.integers(0, 70)), min_size=1, max_size=20),
+    st.lists(st.tuples(_PORTS, st.integers(0, 300)), max_size=8),
+    st.integers(1, 100),
+)
+def test_the_span_table_refuses_what_the_bytes_of_each_port_refuse(
+    spans: list[tuple[int, int]], opened: list[tuple[int, int]], most: int
+) -> None:
+    ports = bytearray(65536)
+    for start, size in opened:
+        ports[start : start + size] = b"\x01" * len(ports[start : start + size])
+    table = SpanTable([PortSpan(start, min(start + size, 65535)) for start, size in spans])
+    assert table.plain
+    spans = list(zip(table.starts, table.ends, strict=True))
+    closed = {n for n, (start, end) in enumerate(spans) if ports.find(0, start, end + 1) >= 0}
+    assert table.meeting(ports) == closed
+    assert table.wider_than(most) == {n for n, (s, e) in enumerate(spans) if e - s >= most}
