@@ -11,10 +11,11 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from portcheck.checks import dependencies, policy_ranges
+from portcheck.checks import dependencies, modelines, policy_ranges
 from portcheck.checks.span_table import SpanTable
 from portcheck.engine import check_register
 from portcheck.ledger import Ledger
+from portcheck.load.modeline import Modeline
 from portcheck.model import PortSpan
 from portcheck.model.columns import FactTable
 from portcheck.model.facts import Facts
@@ -41,10 +42,14 @@ def _facts(number: int, **fields: object) -> Facts:
     return base._replace(**fields)
 
 
-def _large(root: Path, rows: list[Facts]) -> tuple[Register, Ledger]:
-    """A register of ``len(rows)`` ids (svc-0, svc-1, ...) and a ledger of ``rows``."""
+def _large(
+    root: Path, rows: list[Facts], folders: list[str] | None = None
+) -> tuple[Register, Ledger]:
+    """A register of ``len(rows)`` ids (svc-0, svc-1, ...) and a ledger of ``rows``, in
+    ``folders`` (one per row) or in ports/."""
     register = build_register(root, read_policy(root, None), AS_OF)[0]
-    paths = [f"ports/svc-{n}.yaml" for n in range(len(rows))]
+    folders = folders or ["ports"] * len(rows)
+    paths = [f"{folder}/svc-{n}.yaml" for n, folder in enumerate(folders)]
     ids = {f"svc-{n}": (path,) for n, path in enumerate(paths)}
     register = dataclasses.replace(register, ids=ids, entries=())
     return register, Ledger(root, paths, FactTable.of(rows))
@@ -151,3 +156,23 @@ def test_the_span_table_refuses_what_the_bytes_of_each_port_refuse(
     closed = {n for n, (start, end) in enumerate(spans) if ports.find(0, start, end + 1) >= 0}
     assert table.meeting(ports) == closed
     assert table.wider_than(most) == {n for n, (s, e) in enumerate(spans) if e - s >= most}
+
+
+def test_modeline_candidates_pair_folders_and_modelines_only_as_rows_do(tmp_path: Path) -> None:
+    """Of every folder with every modeline, the pairs no row holds are no candidates."""
+    write_register(tmp_path, {"ports/svc-0.yaml": allocation()})
+    two_up, three_up = (
+        Modeline(1, 33, f"{up}schema/allocation.schema.json") for up in ("../../", "../../../")
+    )
+    folders = [f"ports/team-{n % 20}" for n in range(10_000)]
+    rows = [_facts(n, modeline=two_up) for n in range(10_000)]
+    for n in range(0, 10_000, 500):
+        folders[n] = "ports/a/b"
+        rows[n] = rows[n]._replace(modeline=three_up)
+    rows[7] = rows[7]._replace(modeline=None)
+    register, ledger = _large(tmp_path, rows, folders)
+    assert modelines.candidates(register, ledger) == []
+    rows[4321] = rows[4321]._replace(modeline=three_up)  # in ports/team-1
+    folders[6789] = "ports/a/b"  # with two_up
+    register, ledger = _large(tmp_path, rows, folders)
+    assert modelines.candidates(register, ledger) == [4321, 6789]
