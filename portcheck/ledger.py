@@ -106,12 +106,7 @@ def build_ledger(
     not pass the schema stage. Saves the cache (judge.save)."""
     paths, idents, findings, failed = walked(root)
     placed, kept = placed_all(root, paths, cache)
-    for relative, outcome in zip(paths, placed, strict=True):
-        if isinstance(outcome, Finding):
-            findings.append(outcome)
-            failed.add(relative)
-        elif isinstance(outcome, list):
-            findings.extend(outcome)
+    _add_failures(paths, placed, findings, failed)
     rows = held(cache.stored, paths, placed, kept)
     save(cache, lambda: rows, placed, kept)
     register = Register(
@@ -132,6 +127,21 @@ def _rows_in(keys: Iterable[object], wanted: Collection[object]) -> list[int]:
     if not wanted:
         return []
     return list(itertools.compress(itertools.count(), map(wanted.__contains__, keys)))
+
+
+def _add_failures(
+    paths: list[str], placed: Sequence[object], findings: list[Finding], failed: set[str]
+) -> None:
+    """The schema stage's findings: an outcome that is a Finding fails its file (its
+    path joins ``failed``), one that is a list of findings is reported."""
+    if not any(issubclass(kind, (Finding, list)) for kind in set(map(type, placed))):
+        return  # nearly always, seen in one pass of C
+    for relative, outcome in zip(paths, placed, strict=True):
+        if isinstance(outcome, Finding):
+            findings.append(outcome)
+            failed.add(relative)
+        elif isinstance(outcome, list):
+            findings.extend(outcome)
 
 
 def subset(register: Register, ledger: Ledger, rows: Sequence[int] | None) -> Register:
