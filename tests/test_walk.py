@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from portcheck.load import _ALLOCATION_NAME, _allocation_names, listing, walk
-from tests.conftest import located
+from tests.conftest import git, located
 
 
 def _files(root: Path, *names: str) -> None:
@@ -70,6 +70,17 @@ def test_a_link_or_a_folder_among_allocation_names_is_no_allocation(tmp_path: Pa
         ("ports/link.yaml", 1, 1, "PC103"),
     ]
     assert list(walk(tmp_path)) == [(path, None) for path in found.paths] + found.problems
+
+
+def test_files_git_ignores_leave_the_paths_and_their_ids_alike(tmp_path: Path) -> None:
+    _files(tmp_path, "a.yaml", "old.yaml", "scratch/b.yaml", "team/c.yaml", "team/d.yaml")
+    _files(tmp_path, "scratch/notes.txt", "team/.c.yaml.swp")
+    (tmp_path / ".gitignore").write_text("scratch/\nold.yaml\n*.swp\n")
+    git(tmp_path, "init", "-q", "-b", "main")
+    found = listing(tmp_path)
+    assert found.paths == ["ports/a.yaml", "ports/team/d.yaml", "ports/team/c.yaml"]
+    assert found.idents == ["a", "d", "c"]
+    assert found.problems == []
 
 
 _NAME_CHARACTERS = st.sampled_from("ab09-.yml/Z_\n")
