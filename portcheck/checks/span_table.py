@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 
 from portcheck.model import PORT_MAX, PortSpan
 
-#: Open (1) to closed (1) and back: the bytes of a protocol's open ports flipped.
+#: A protocol's bytes per port flipped: open (1) to 0, closed (0) to 1, to count the closed.
 _FLIP = bytes([1, 0]) + bytes(254)
 
 
@@ -23,7 +23,6 @@ class SpanTable:
     """Spans by their index in a table of distinct spans."""
 
     def __init__(self, spans: Sequence[PortSpan]) -> None:
-        self.size = len(spans)
         self.starts = list(map(operator.itemgetter(0), spans))
         self.ends = list(map(operator.itemgetter(1), spans))
         #: Every span a start no later than its end, within the ports: the only spans
