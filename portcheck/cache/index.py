@@ -38,7 +38,10 @@ class IndexBlobs:
 
     def __init__(self, root: Path) -> None:
         self._staged = GitAnswer(root, "ls-files", "-s", "-v", "-z", "--", "ports")
-        self._changed = GitAnswer(root, "ls-files", "-m", "-z", "--", "ports")  # modified
+        # Modified files, found without preloading the index: its lstat threads would
+        # take every core from the run this listing is meant to run beside.
+        modified = ("ls-files", "-m", "-z", "--", "ports")
+        self._changed = GitAnswer(root, "-c", "core.preloadIndex=false", *modified)
         self._conversions = Conversions(root)
         self._listing: tuple[set[str], set[str]] | None = None
 

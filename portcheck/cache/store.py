@@ -11,7 +11,6 @@ vouches for a row when it holds the row's key (portcheck.cache.index).
 from __future__ import annotations
 
 import dataclasses
-import functools
 import hashlib
 import json
 import os
@@ -41,19 +40,12 @@ class Stored:
     facts as columns) and the other files' verdicts by path."""
 
     keys: list[str]
+    paths: list[str]  # each key's path
     table: FactTable
     refused: dict[str, tuple[str, Verdict]]
     #: True when no two rows can collide (checks.collisions.apart). Believed as the
     #: facts are: a sound cache vouches for what it stored.
     apart: bool = False
-
-    @functools.cached_property
-    def paths(self) -> list[str]:
-        return [row_key[PATH_AT:] for row_key in self.keys]
-
-    @functools.cached_property
-    def row_of(self) -> dict[str, int]:
-        return dict(zip(self.paths, range(len(self.keys)), strict=True))
 
 
 def encoded(stamp: list[str], stored: Stored) -> Iterator[bytes]:
@@ -110,7 +102,8 @@ def _stored(header: dict[str, object], rest: memoryview) -> Stored | None:
     if type(apart) is not bool:
         return None
     # A malformed key is harmless: no listing holds it, so its row is never taken.
-    return Stored(keys, table, _refused(refused), apart)
+    paths = [row_key[PATH_AT:] for row_key in keys]
+    return Stored(keys, paths, table, _refused(refused), apart)
 
 
 def _refused(refused: dict[str, object]) -> dict[str, tuple[str, Verdict]]:

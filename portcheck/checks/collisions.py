@@ -81,8 +81,16 @@ def candidates(register: Register, ledger: Ledger) -> list[int] | None:
     every row: the nearest free block a finding names reads them all. When the
     rows the cache stored are known to be apart, only the claims whose spans meet
     a row judged now can collide."""
-    rows = None if ledger.fresh is None else _meeting(ledger.table, ledger.fresh)
+    fresh, rows = ledger.fresh, None
+    if fresh is not None and len(fresh) <= MEETING_MAX:
+        rows = _meeting(ledger.table, fresh)
     return [] if not suspects(_claims(ledger.table, rows)) else None
+
+
+#: Rows judged now up to which the claims meeting them are looked for one row at a
+#: time (a pass over the distinct spans each, 1-2 ms at 100,000 files); from there
+#: every claim is asked at once (0.1 s).
+MEETING_MAX = 32
 
 
 def apart(table: FactTable) -> bool:

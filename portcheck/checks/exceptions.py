@@ -73,6 +73,8 @@ def apply(
     """``findings`` with every one an exception covers turned into a note (a warning that
     says so), followed by PC800 (no such allocation), PC801 (unused), PC802 (expired)."""
     findings = list(findings)
+    if not granted:  # the common case: nothing to match, and no need to gather every id
+        return findings
     known = set(ids) | {ident for f in findings if (ident := _allocation(f)) is not None}
     report = [_no_allocation(g) for g in granted if g.entry.allocation not in known]
     live = [g for g in granted if g.entry.allocation in known and today <= g.entry.expires]

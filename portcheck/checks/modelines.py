@@ -6,6 +6,7 @@ validates nothing. ``portcheck fix-modelines`` rewrites the path.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from typing import cast
 
@@ -19,17 +20,22 @@ RULES: tuple[Rule, ...] = (MODELINE_UNRESOLVED,)
 
 
 def candidates(register: Register, ledger: Ledger) -> list[int]:
-    """The rows whose modeline does not resolve, asked once per folder and modeline."""
+    """The rows whose modeline does not resolve, asked once per folder and modeline: of
+    every folder with every modeline when there are few of both (a register's files
+    mostly share one modeline), so a register whose modelines all resolve pairs no rows."""
     modelines = cast(list[Modeline | None], ledger.distinct("modeline"))
     if not any(modelines):
         return []
-    return ledger.rows_where(
-        lambda folder, n: (
-            (line := modelines[n]) is not None and not resolves_from(folder, line.target)
-        ),
-        ledger.folders,
-        ledger.column("modeline"),
-    )
+
+    def unresolved(folder: str, n: int) -> bool:
+        return (line := modelines[n]) is not None and not resolves_from(folder, line.target)
+
+    folders = set(ledger.folders)
+    if len(folders) * len(modelines) <= len(ledger) // 16:  # fewer than pairing the rows
+        pairs = itertools.product(folders, range(len(modelines)))
+        if not any(itertools.starmap(unresolved, pairs)):
+            return []
+    return ledger.rows_where(unresolved, ledger.folders, ledger.column("modeline"))
 
 
 def check(register: Register) -> Iterator[Finding]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import cast
 
+from portcheck.checks.span_table import SpanTable
 from portcheck.finding import Finding, Location, printable
 from portcheck.ledger import Ledger
 from portcheck.model import GLOBAL, PORT_MAX, Policy, PortSpan, Reserved
@@ -47,21 +48,51 @@ def check(register: Register) -> Iterator[Finding]:
 
 
 def candidates(register: Register, ledger: Ledger) -> list[int]:
-    """The rows _Passes does not pass, asked once per distinct (span, protocols) and
-    per distinct scopes rather than per row."""
+    """The rows _Passes does not pass: the spans each distinct protocols list refuses,
+    asked of the table of distinct spans at once, and the distinct scopes."""
     passes = _Passes(register.policy)
-    spans = cast(list[PortSpan], ledger.distinct("span"))
-    protocols = cast(list[tuple[str, ...]], ledger.distinct("protocols"))
-    scopes = cast(list[tuple[str, ...]], ledger.distinct("scopes"))
-    refused = ledger.rows_where(
-        lambda span, listed: not passes.ports(spans[span], protocols[listed]),
-        ledger.column("span"),
-        ledger.column("protocols"),
-    )
-    unknown = ledger.rows_where(
-        lambda listed: not passes.known(scopes[listed]), ledger.column("scopes")
-    )
+    refused = _refused_rows(passes, ledger)
+    unknown = ledger.rows_valued("scopes", lambda scopes: not passes.known(scopes))
     return sorted({*refused, *unknown})
+
+
+def _refused_rows(passes: _Passes, ledger: Ledger) -> list[int]:
+    spans = cast(list[PortSpan], ledger.distinct("span"))
+    lists = cast(list[tuple[str, ...]], ledger.distinct("protocols"))
+    table = SpanTable(spans)
+    if not table.plain:
+        return ledger.rows_where(
+            lambda span, listed: not passes.ports(spans[span], lists[listed]),
+            ledger.column("span"),
+            ledger.column("protocols"),
+        )
+    unaccepted = {n for n, listed in enumerate(lists) if not passes.open.keys() >= set(listed)}
+    rows = ledger.rows_numbered("protocols", unaccepted)  # every span refused
+    refused = _refused_spans(passes, table, lists, unaccepted)
+    refused_any = set().union(*refused.values())
+    if not refused_any:
+        return rows  # the common case: no column read
+    span_of, listed_of = ledger.column("span"), ledger.column("protocols")
+    return rows + [
+        row
+        for row in ledger.rows_numbered("span", refused_any)
+        if span_of[row] in refused.get(listed_of[row], ())
+    ]
+
+
+def _refused_spans(
+    passes: _Passes, table: SpanTable, lists: list[tuple[str, ...]], unaccepted: set[int]
+) -> dict[int, set[int]]:
+    """Protocols list -> the spans _Passes.ports refuses with it, for the lists of
+    protocols the policy accepts."""
+    wide = table.wider_than(passes.max_range)
+    used = set().union(*(lists[n] for n in range(len(lists)) if n not in unaccepted))
+    meeting = {protocol: table.meeting(passes.open[protocol]) for protocol in used}
+    return {
+        n: wide.union(*map(meeting.__getitem__, listed))
+        for n, listed in enumerate(lists)
+        if n not in unaccepted
+    }
 
 
 class _Passes:

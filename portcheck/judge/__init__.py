@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import NamedTuple, cast
 
 from portcheck.cache import CheckCache, blob_id
-from portcheck.cache.store import Stored, Verdict, key
+from portcheck.cache.store import PATH_AT, Stored, Verdict, key
 from portcheck.finding import Finding
 from portcheck.judge.one import Accepted, Blobbed, Judged, as_verdict, judged_here, recall
 from portcheck.judge.pool import pooled
@@ -145,22 +145,24 @@ def held(stored: Stored, paths: Sequence[str], placed: Sequence[Placed], kept: K
         if isinstance(accepted := placed[index], Accepted)
     ]
     free = sorted(set(range(len(stored.keys))).difference(taken))
-    keys = stored.keys[:]
+    keys, rows_paths = stored.keys[:], stored.paths[:]
     put = list(zip(free, fresh, strict=False))
     for row, (row_key, _) in put:
-        keys[row] = row_key
+        keys[row], rows_paths[row] = row_key, row_key[PATH_AT:]
     removed = free[len(put) :]
     table = stored.table.patched([(row, facts) for row, (_, facts) in put], removed)
     for row in sorted(removed, reverse=True):
-        keys[row] = keys[-1]
+        keys[row], rows_paths[row] = keys[-1], rows_paths[-1]
         keys.pop()
+        rows_paths.pop()
     more = fresh[len(put) :]
     # The rows put sit below every row removed, so no removal moved them.
     judged = [row for row, _ in put] + list(range(len(keys), len(keys) + len(more)))
     keys += [row_key for row_key, _ in more]
+    rows_paths += [row_key[PATH_AT:] for row_key, _ in more]
     table.extend([facts for _, facts in more])
     refused = {path: one for path, one in kept.items() if one[1][0] != "ok"}
-    return Held(Stored(keys, table, refused), judged)
+    return Held(Stored(keys, rows_paths, table, refused), judged)
 
 
 def save(
