@@ -19,8 +19,9 @@ from pathlib import Path
 import pytest
 
 from portcheck.cache import blob_id
-from portcheck.cache.converted import Conversions
-from portcheck.cache.store import Verdict
+from portcheck.cache.converted import AutoCrlf
+from portcheck.cache.index import IndexBlobs
+from portcheck.cache.store import PATH_AT, Verdict
 from portcheck.engine import check_cache, check_register
 
 from .conftest import AS_OF, allocation, cli, git, located, new_repo
@@ -172,9 +173,10 @@ def test_in_a_plain_repository_git_vouches_and_no_file_is_read(tmp_path: Path) -
 
 
 def test_attributes_vouch_for_the_files_they_do_not_convert(tmp_path: Path) -> None:
-    """A `binary` file is stored as it is; a file matched by `text` is not."""
+    """A file no converting attribute names is stored as it is; one matched by `text`
+    is not."""
     files = {"ports/a.yaml": allocation(port=8080), "ports/eu/b.yaml": allocation(port=8081)}
-    files[".gitattributes"] = "*.yaml binary\nports/eu/*.yaml text\n"
+    files[".gitattributes"] = "*.png binary\nports/eu/*.yaml text\n"
     root = new_repo(tmp_path / "repo", files)
     cache = root / ".portcheck-cache"
     assert checked(root, cache) == []
@@ -183,47 +185,71 @@ def test_attributes_vouch_for_the_files_they_do_not_convert(tmp_path: Path) -> N
     assert marks[1] is None
 
 
+def vouchable(root: Path) -> set[str]:
+    """The paths whose index entries git's listing offers to vouch with."""
+    index = IndexBlobs(root, AutoCrlf(root))
+    try:
+        return {row_key[PATH_AT:] for row_key in index.listing()[0]}
+    finally:
+        index.close()
+
+
+BOTH = {"ports/a.yaml", "ports/eu/b.yaml"}
 ATTRIBUTE_LINES = {
-    "": set(),
-    "*.png text\n": set(),
-    "* binary\n": set(),  # -text: stored as it is
-    "* -text -eol -ident -filter\n": set(),
-    "*.yaml text\n": {"ports/a.yaml", "ports/eu/b.yaml"},
-    "*.yaml crlf\n": {"ports/a.yaml", "ports/eu/b.yaml"},  # the legacy name of text
-    "b.yaml eol=lf\n": {"ports/eu/b.yaml"},
-    "a.yaml working-tree-encoding=UTF-16\n": {"ports/a.yaml"},
-    "[attr]mine ident\n*.yaml mine\n": {"ports/a.yaml", "ports/eu/b.yaml"},  # a macro
+    "": BOTH,
+    "*.png text\n": BOTH,
+    "* binary\n": set(),  # -text, stored as it is, but specified: hashed all the same
+    "* text=auto\n": set(),
+    "*.yaml text\n": set(),
+    "*.yaml crlf\n": set(),  # the legacy name of text
+    "b.yaml eol=lf\n": {"ports/a.yaml"},
+    "a.yaml working-tree-encoding=UTF-16\n": {"ports/eu/b.yaml"},
+    "*.yaml -diff\nb.yaml filter=lfs\n": {"ports/a.yaml"},
+    "[attr]mine ident\n*.yaml mine\n": set(),  # a macro
 }
 
 
 @pytest.mark.parametrize("lines", ATTRIBUTE_LINES)
-def test_git_names_the_files_it_may_convert(tmp_path: Path, lines: str) -> None:
-    files = {"ports/a.yaml": allocation(), "ports/eu/b.yaml": allocation()}
-    root = new_repo(tmp_path / "repo", files)
+def test_git_lists_only_the_files_it_stores_as_they_are(tmp_path: Path, lines: str) -> None:
+    root = new_repo(tmp_path / "repo", {"ports/a.yaml": allocation(), "ports/eu/b.yaml": ""})
     (root / ".gitattributes").write_text(lines, encoding="utf-8")  # as `git add` reads it
-    conversions = Conversions(root)
-    assert conversions.converted() == ATTRIBUTE_LINES[lines]
-    assert conversions.converted() == ATTRIBUTE_LINES[lines]  # read once, kept
+    assert vouchable(root) == ATTRIBUTE_LINES[lines]
+
+
+def test_attributes_git_holds_only_in_its_index_count(tmp_path: Path) -> None:
+    files = {"ports/a.yaml": allocation(), ".gitattributes": "*.yaml text\n"}
+    root = new_repo(tmp_path / "repo", files)
+    (root / ".gitattributes").unlink()
+    assert vouchable(root) == set()
 
 
 def test_a_folder_s_own_attributes_count_even_when_not_committed(tmp_path: Path) -> None:
     root = new_repo(tmp_path / "repo", {"ports/a.yaml": allocation(), "ports/eu/b.yaml": ""})
     (root / "ports/eu/.gitattributes").write_text("* filter=lfs\n", encoding="utf-8")
-    assert Conversions(root).converted() == {"ports/eu/b.yaml"}
+    assert vouchable(root) == {"ports/a.yaml"}
 
 
-@pytest.mark.parametrize(("value", "converts"), [("false", False), ("off", False), ("true", True)])
-def test_core_autocrlf_converts_every_file(tmp_path: Path, value: str, converts: bool) -> None:
+@pytest.mark.parametrize(
+    ("value", "on"), [("false", False), ("off", False), ("true", True), ("input", True)]
+)
+def test_core_autocrlf_converts_every_file(tmp_path: Path, value: str, on: bool) -> None:
     root = new_repo(tmp_path / "repo", {"ports/a.yaml": allocation()})
     git(root, "config", "core.autocrlf", value)
-    assert Conversions(root).converted() == (None if converts else set())
+    assert vouchable(root) == (set() if on else {"ports/a.yaml"})
+
+
+def test_an_autocrlf_without_a_value_is_on(tmp_path: Path) -> None:
+    root = new_repo(tmp_path / "repo", {"ports/a.yaml": allocation()})
+    with (root / ".git/config").open("a", encoding="utf-8") as config:
+        config.write("[core]\n\tautocrlf\n")
+    assert AutoCrlf(root).on()
 
 
 def test_the_user_s_default_attributes_file_counts(tmp_path: Path) -> None:
-    root = new_repo(tmp_path / "repo", {"ports/a.yaml": allocation()})
+    root = new_repo(tmp_path / "repo", {"ports/a.yaml": allocation(), "ports/b.yaml": ""})
     (tmp_path / "xdg/git").mkdir(parents=True)
-    (tmp_path / "xdg/git/attributes").write_text("*.yaml eol=lf\n", encoding="utf-8")
-    assert Conversions(root).converted() == {"ports/a.yaml"}
+    (tmp_path / "xdg/git/attributes").write_text("a.yaml eol=lf\n", encoding="utf-8")
+    assert vouchable(root) == {"ports/b.yaml"}
 
 
 def test_core_eol_alone_converts_nothing(tmp_path: Path) -> None:
@@ -234,9 +260,9 @@ def test_core_eol_alone_converts_nothing(tmp_path: Path) -> None:
     path.write_bytes(path.read_bytes().replace(b"\n", b"\r\n"))
     git(root, "add", "ports/a.yaml")
     assert index_blob(root, "ports/a.yaml") == blob_id(path.read_bytes())
-    assert Conversions(root).converted() == set()
+    assert vouchable(root) == {"ports/a.yaml"}
 
 
-def test_outside_git_every_file_may_be_converted(tmp_path: Path) -> None:
+def test_outside_git_nothing_is_vouched_for(tmp_path: Path) -> None:
     (tmp_path / "ports").mkdir()
-    assert Conversions(tmp_path).converted() is None
+    assert vouchable(tmp_path) == set()

@@ -5,12 +5,12 @@ file's verdict (its facts, or its findings) is what the last run found for the
 same bytes at the same path. Blob ids come from one `git ls-files -s` call for
 every tracked, unmodified file, started in the background while the register
 is walked; other files are hashed as `git hash-object` would. Git's index
-vouches only for a file git stores as it is: where core.autocrlf or an attribute
-(text, eol, filter, ident, working-tree-encoding) lets git's clean conversion
-change its bytes, the index holds the converted bytes' id, so the file is hashed
-(cache.converted). An index written under a conversion since turned off still
-holds converted ids, which git sees as unchanged until `git add --renormalize`
-(README.md, "check").
+vouches only for a file git stores as it is: where core.autocrlf is on or a file
+has a text, crlf, eol, filter, ident or working-tree-encoding attribute, git's
+clean conversion may change its bytes and the index holds the converted bytes'
+id, so the file is hashed (cache.converted). An index written under a conversion
+since turned off still holds converted ids, which git sees as unchanged until
+`git add --renormalize` (README.md, "check").
 
 The cache is one JSON file under `--cache-dir` (README.md, "check"): the facts
 of the accepted files as columns (model.columns), the findings of the others,
@@ -32,6 +32,7 @@ from itertools import compress
 from pathlib import Path
 
 from portcheck import __version__
+from portcheck.cache.converted import AutoCrlf
 from portcheck.cache.index import IndexBlobs, tracked
 from portcheck.cache.store import PATH_AT, Stored, Verdict, encoded, key, read, replace
 from portcheck.finding import Finding, Location
@@ -69,11 +70,17 @@ class CheckCache:
         self.folder = folder
         self._apart = apart
         self.stamp = [FORMAT, __version__, hashlib.sha256(inputs).hexdigest()]
+        found = (folder / CACHE_FILE).is_file()
+        # Git reads core.autocrlf while this process waits for tracked().
+        autocrlf = AutoCrlf(root) if found else None
         self.usable = not tracked(root, folder)
         # Git lists the index while the cache is read; without a cache there is
         # nothing to recall, and the files are hashed as they are judged.
-        found = self.usable and (folder / CACHE_FILE).is_file()
-        self._index = IndexBlobs(root) if found else None
+        found = found and self.usable
+        if autocrlf is not None and not found:
+            autocrlf.stop()
+            autocrlf = None
+        self._index = None if autocrlf is None else IndexBlobs(root, autocrlf)
         self.stored = (read(folder / CACHE_FILE, self.stamp) if found else None) or _EMPTY
         #: What git's index vouches for, once rows_vouched() has asked (IndexBlobs).
         self._listed: set[str] = set()

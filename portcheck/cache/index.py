@@ -9,8 +9,7 @@ import os
 import subprocess
 from pathlib import Path
 
-from portcheck.cache.converted import Conversions
-from portcheck.cache.store import PATH_AT
+from portcheck.cache.converted import AutoCrlf, unconverted
 from portcheck.load.background import GitAnswer
 
 
@@ -36,44 +35,34 @@ class IndexBlobs:
     starts at once and is asked for its answer when first needed, so that it lists
     and compares while this process reads the cache and walks the register."""
 
-    def __init__(self, root: Path) -> None:
-        self._staged = GitAnswer(root, "ls-files", "-s", "-v", "-z", "--", "ports")
+    def __init__(self, root: Path, autocrlf: AutoCrlf) -> None:
+        # Only the files git stores as they are (cache.converted).
+        self._staged = GitAnswer(root, "ls-files", "-s", "-v", "-z", "--", unconverted("ports"))
         # Modified files, found without preloading the index: its lstat threads would
         # take every core from the run this listing is meant to run beside.
         modified = ("ls-files", "-m", "-z", "--", "ports")
         self._changed = GitAnswer(root, "-c", "core.preloadIndex=false", *modified)
-        self._conversions = Conversions(root)
+        self._autocrlf = autocrlf  # started by the caller, as early as it can
         self._listing: tuple[set[str], set[str]] | None = None
 
     def close(self) -> None:
         self._staged.stop()
         self._changed.stop()
-        self._conversions.stop()
+        self._autocrlf.stop()
 
     def listing(self) -> tuple[set[str], set[str]]:
         """The keys git lists for plain tracked files, and the paths it sees modified
-        in the work tree (nothing at all when git could not answer)."""
+        in the work tree (nothing at all when git could not answer, or when
+        core.autocrlf is on)."""
         if self._listing is None:
             staged, changed = self._staged.output(), self._changed.output()
-            if staged is None or changed is None:
-                self._conversions.stop()
+            if staged is None or changed is None or self._autocrlf.on():
                 self._listing = set(), set()
             else:
                 modified = set(os.fsdecode(changed).split("\0"))
-                keys = _unconverted(_plain_keys(os.fsdecode(staged)), self._conversions)
-                self._listing = keys, modified
+                self._listing = _plain_keys(os.fsdecode(staged)), modified
+            self._autocrlf.stop()
         return self._listing
-
-
-def _unconverted(keys: set[str], conversions: Conversions) -> set[str]:
-    """``keys`` but those of the files git may convert (all when it may convert any
-    file without an attribute saying so: core.autocrlf)."""
-    converted = conversions.converted()
-    if converted is None:
-        return set()
-    if not converted:
-        return keys
-    return {row_key for row_key in keys if row_key[PATH_AT:] not in converted}
 
 
 #: The start of an entry of `git ls-files -s -v -z` for a plain tracked file: tag H
