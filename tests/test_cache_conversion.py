@@ -165,7 +165,7 @@ def test_an_index_written_under_a_conversion_since_turned_off(tmp_path: Path) ->
     assert checked(root, cache) == cold
 
 
-def test_in_a_plain_repository_git_vouches_and_no_file_is_read(tmp_path: Path) -> None:
+def test_in_a_plain_repository_git_vouches_for_the_file(tmp_path: Path) -> None:
     root = new_repo(tmp_path / "repo", {"ports/a.yaml": allocation(port=8080)})
     cache = root / ".portcheck-cache"
     assert checked(root, cache) == []
