@@ -33,9 +33,12 @@ from pathlib import Path
 
 from portcheck import __version__
 from portcheck.cache.converted import AutoCrlf
-from portcheck.cache.index import IndexBlobs, tracked
+from portcheck.cache.index import IndexBlobs
 from portcheck.cache.store import PATH_AT, Stored, Verdict, encoded, key, read, replace
 from portcheck.finding import Finding, Location
+from portcheck.load import REGISTER
+from portcheck.load.background import GitAnswer
+from portcheck.load.ignored import Ignored
 from portcheck.model.columns import FactTable
 from portcheck.rules import BY_CODE
 
@@ -70,18 +73,19 @@ class CheckCache:
         self.folder = folder
         self._apart = apart
         self.stamp = [FORMAT, __version__, hashlib.sha256(inputs).hexdigest()]
+        #: Git's ignored files, listed while the cache is read (for the walk).
+        self.ignored = Ignored(root, REGISTER)
+        # Git says whether it tracks the cache, reads core.autocrlf and lists the index
+        # while the cache is read; a tracked cache's contents are then dropped unused.
+        tracking = GitAnswer(root, "ls-files", "-z", "--", str(folder))
         found = (folder / CACHE_FILE).is_file()
-        # Git reads core.autocrlf while this process waits for tracked().
-        autocrlf = AutoCrlf(root) if found else None
-        self.usable = not tracked(root, folder)
-        # Git lists the index while the cache is read; without a cache there is
-        # nothing to recall, and the files are hashed as they are judged.
-        found = found and self.usable
-        if autocrlf is not None and not found:
-            autocrlf.stop()
-            autocrlf = None
-        self._index = None if autocrlf is None else IndexBlobs(root, autocrlf)
-        self.stored = (read(folder / CACHE_FILE, self.stamp) if found else None) or _EMPTY
+        self._index = IndexBlobs(root, AutoCrlf(root)) if found else None
+        stored = read(folder / CACHE_FILE, self.stamp) if found else None
+        self.usable = not tracking.output()
+        if not self.usable and self._index is not None:
+            self._index.close()
+            self._index = None
+        self.stored = (stored if self.usable else None) or _EMPTY
         #: What git's index vouches for, once rows_vouched() has asked (IndexBlobs).
         self._listed: set[str] = set()
         self._modified: set[str] = set()
@@ -150,6 +154,7 @@ class CheckCache:
 
     def close(self) -> None:
         """Stop git if it is still listing, and wait for the cache to be written."""
+        self.ignored.stop()
         if self._index is not None:
             self._index.close()
         if self._writer is not None:

@@ -6,27 +6,10 @@ from __future__ import annotations
 
 import operator
 import os
-import subprocess
 from pathlib import Path
 
 from portcheck.cache.converted import AutoCrlf, unconverted
 from portcheck.load.background import GitAnswer
-
-
-def git(root: Path, *args: str) -> bytes | None:
-    try:
-        done = subprocess.run(
-            ["git", "-C", str(root), *args], capture_output=True, check=False, timeout=60
-        )
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return done.stdout if done.returncode == 0 else None
-
-
-def tracked(root: Path, folder: Path) -> bool:
-    """True when git tracks any file in ``folder``: such a cache is never used."""
-    listed = git(root, "ls-files", "-z", "--", str(folder))
-    return bool(listed)
 
 
 class IndexBlobs:

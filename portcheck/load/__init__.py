@@ -15,7 +15,7 @@ from typing import NamedTuple
 from portcheck.finding import Finding, Location, line_column, printable
 from portcheck.load.document import Document
 from portcheck.load.fast import parse_fast
-from portcheck.load.ignored import ask_ignored
+from portcheck.load.ignored import Ignored, ask_ignored
 from portcheck.load.lean import parse_lean
 from portcheck.load.modeline import find_modeline
 from portcheck.rules import BAD_FILE, YAML_UNSAFE
@@ -76,26 +76,26 @@ def walk(root: Path) -> Iterator[tuple[str, Finding | None]]:
     return itertools.chain(zip(found.paths, itertools.repeat(None)), found.problems)
 
 
-def listing(root: Path) -> Listing:
+def listing(root: Path, ignored: Ignored | None = None) -> Listing:
     """Every file under ports/, sorted (Listing).
 
     Symlinks are reported, never followed (a link can point outside the
     repository or at another allocation). Files git ignores are skipped: git is
     asked first and answers while the folders are read.
     """
-    answer = ask_ignored(root, REGISTER)
+    answer = ask_ignored(root, REGISTER) if ignored is None else ignored
     found = Listing([], [], [])
     pending = [REGISTER]
     while pending:
         _list_folder(root, pending.pop(), found, pending)
-    ignored = answer()
-    if not ignored:
+    skipped = answer()
+    if not skipped:
         return found
-    kept = [n for n, path in enumerate(found.paths) if not _ignored(path, ignored)]
+    kept = [n for n, path in enumerate(found.paths) if not _ignored(path, skipped)]
     return Listing(
         [found.paths[n] for n in kept],
         [found.idents[n] for n in kept],
-        [problem for problem in found.problems if not _ignored(problem[0], ignored)],
+        [problem for problem in found.problems if not _ignored(problem[0], skipped)],
     )
 
 

@@ -9,24 +9,32 @@ without git) nothing is ignored.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
 from pathlib import Path
 
 from portcheck.load.background import GitAnswer
 
 
-def ask_ignored(root: Path, folder: str) -> Callable[[], frozenset[str]]:
-    """Root-relative paths under ``folder`` that git ignores (an ignored folder ends in
-    "/"), from git started now and read when the returned function is called: the
-    register is walked meanwhile."""
-    listing = GitAnswer(
-        root,
-        *("ls-files", "-z", "--others", "--ignored", "--exclude-standard", "--directory"),
-        *("--", f"{folder}/"),
-    )
+class Ignored:
+    """Root-relative paths under a folder that git ignores (an ignored folder ends in
+    "/"), from git started now and read when called: the register is walked, or the
+    check cache read, meanwhile."""
 
-    def answer() -> frozenset[str]:
-        out = listing.output() or b""
+    def __init__(self, root: Path, folder: str) -> None:
+        self._listing = GitAnswer(
+            root,
+            *("ls-files", "-z", "--others", "--ignored", "--exclude-standard", "--directory"),
+            *("--", f"{folder}/"),
+        )
+
+    def __call__(self) -> frozenset[str]:
+        out = self._listing.output() or b""
         return frozenset(os.fsdecode(path) for path in out.split(b"\0") if path)
 
-    return answer
+    def stop(self) -> None:
+        """Stop git if the answer was never asked for."""
+        self._listing.stop()
+
+
+def ask_ignored(root: Path, folder: str) -> Ignored:
+    """Ignored(root, folder): git asked now, answering when called."""
+    return Ignored(root, folder)
