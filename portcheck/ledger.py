@@ -109,7 +109,7 @@ def build_ledger(
     """build_register() for a warm check: the register without entries (its checks
     take them from the ledger), the ledger, and the findings of the files that did
     not pass the schema stage. Saves the cache (judge.save)."""
-    paths, idents, findings, failed = walked(root, cache.ignored)
+    paths, idents, findings, failed = walked(root, cache.ignored_among)
     placed, kept = placed_all(root, paths, cache)
     _add_failures(paths, placed, findings, failed)
     apart = cache.stored.apart

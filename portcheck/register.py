@@ -14,7 +14,7 @@ from portcheck.finding import Finding
 from portcheck.judge import Accepted, judged_all
 from portcheck.load import EXTENSION, REGISTER, listing, load_file
 from portcheck.load.document import Document
-from portcheck.load.ignored import Ignored
+from portcheck.load.ignored import IgnoredAmong
 from portcheck.model import Allocation, Policy
 from portcheck.model.facts import Facts, facts_model
 from portcheck.model.policy import load_policy, resolve_policy_dir
@@ -122,7 +122,7 @@ def build_register(
     not parsed again (portcheck.cache), and this run's verdicts are saved. Without
     ``whole`` (the checks), a large register's entries hold their facts alone, and
     read their document or model only when asked."""
-    paths, idents, findings, failed = walked(root, None if cache is None else cache.ignored)
+    paths, idents, findings, failed = walked(root, None if cache is None else cache.ignored_among)
     entries: list[Entry] = []
     for relative, ident, loaded in zip(
         paths, idents, judged_all(root, paths, cache, whole=whole), strict=True
@@ -147,7 +147,7 @@ def build_register(
 
 
 def walked(
-    root: Path, ignored: Ignored | None = None
+    root: Path, ignored: IgnoredAmong | None = None
 ) -> tuple[list[str], list[str], list[Finding], set[str]]:
     """The files under ports/ to judge (in walk order) and their ids, and the findings
     on the others (PC103) with those files' paths; ``ignored``: git's ignored files,

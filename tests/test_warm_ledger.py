@@ -174,3 +174,31 @@ def test_a_cache_whose_rows_collide_says_they_are_not_apart(
     _, ledger = warm_ledger(dirty_register, tmp_path / "cache")
     assert cache_header(tmp_path / "cache")["apart"] is False
     assert ledger.fresh is None
+
+
+def test_a_warm_run_skips_the_files_git_ignores_as_a_cold_run_does(tmp_path: Path) -> None:
+    """With a cache, git is asked only about the files its index does not vouch for
+    (CheckCache.ignored_among): an ignored folder, a swap file and a file a negated
+    pattern keeps are judged as a cold run judges them, and a tracked file a pattern
+    matches is still checked."""
+    generate(tmp_path, files=60, seed=8)
+    (tmp_path / ".gitignore").write_text(
+        "ports/scratch/\n*.swp\n*-draft.yaml\n!ports/keep-draft.yaml\n"
+    )
+    git(tmp_path, "init", "-q", "-b", "main")
+    tracked = tmp_path / "ports/tracked-draft.yaml"
+    tracked.write_text("not: [an allocation\n")  # PC101, whatever .gitignore says
+    git(tmp_path, "add", "-f", "ports/tracked-draft.yaml")
+    commit_all(tmp_path, "register")
+    cache = tmp_path / "cache"
+    check_register(tmp_path, as_of=AS_OF, cache_dir=cache)  # fills the cache
+    (tmp_path / "ports/scratch").mkdir()
+    (tmp_path / "ports/scratch/a.yaml").write_text("broken: [\n")
+    (tmp_path / "ports/.a.yaml.swp").write_text("swap")
+    (tmp_path / "ports/other-draft.yaml").write_text("broken: [\n")
+    (tmp_path / "ports/keep-draft.yaml").write_text("broken: [\n")
+    warm = check_register(tmp_path, as_of=AS_OF, cache_dir=cache)
+    cold = check_register(tmp_path, as_of=AS_OF)
+    assert warm.findings == cold.findings
+    assert warm.checked == cold.checked
+    assert {f.path for f in cold.findings} == {"ports/keep-draft.yaml", "ports/tracked-draft.yaml"}

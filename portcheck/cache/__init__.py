@@ -38,7 +38,7 @@ from portcheck.cache.store import PATH_AT, Stored, Verdict, encoded, key, read, 
 from portcheck.finding import Finding, Location
 from portcheck.load import REGISTER
 from portcheck.load.background import GitAnswer
-from portcheck.load.ignored import Ignored
+from portcheck.load.ignored import Ignored, check_ignored
 from portcheck.model.columns import FactTable
 from portcheck.rules import BY_CODE
 
@@ -73,12 +73,15 @@ class CheckCache:
         self.folder = folder
         self._apart = apart
         self.stamp = [FORMAT, __version__, hashlib.sha256(inputs).hexdigest()]
-        #: Git's ignored files, listed while the cache is read (for the walk).
-        self.ignored = Ignored(root, REGISTER)
+        self.root = root
+        found = (folder / CACHE_FILE).is_file()
+        # Without a cache, git lists the ignored files while the cache is looked for
+        # (for the walk); with one, git is asked about the few files the index does
+        # not vouch for (ignored_among).
+        self._ignored = None if found else Ignored(root, REGISTER)
         # Git says whether it tracks the cache, reads core.autocrlf and lists the index
         # while the cache is read; a tracked cache's contents are then dropped unused.
         tracking = GitAnswer(root, "ls-files", "-z", "--", str(folder))
-        found = (folder / CACHE_FILE).is_file()
         self._index = IndexBlobs(root, AutoCrlf(root)) if found else None
         stored = read(folder / CACHE_FILE, self.stamp) if found else None
         self.usable = not tracking.output()
@@ -86,6 +89,8 @@ class CheckCache:
             self._index.close()
             self._index = None
         self.stored = (stored if self.usable else None) or _EMPTY
+        if self._ignored is None and not self.holds_verdicts():
+            self._ignored = Ignored(root, REGISTER)  # nothing to vouch: listed after all
         #: What git's index vouches for, once rows_vouched() has asked (IndexBlobs).
         self._listed: set[str] = set()
         self._modified: set[str] = set()
@@ -93,10 +98,22 @@ class CheckCache:
         self._searches = 0  # row_for()
         self._rows_of_keys: dict[str, int] | None = None
         self._writer: int | None = None  # the pid of a child writing the cache
+        self._vouched: tuple[Sequence[str], list[int | Verdict | None]] | None = None
 
     def holds_verdicts(self) -> bool:
         """True when an earlier run's verdicts were read (there is something to recall)."""
         return bool(self.stored.keys or self.stored.refused)
+
+    def ignored_among(self, paths: Sequence[str], others: Sequence[str]) -> frozenset[str]:
+        """Which of the files a walk found git ignores (load.ignored.IgnoredAmong). Git
+        never ignores a tracked file, so with an index to vouch for files only those
+        it does not vouch for are asked about: none, or a pull request's few."""
+        if self._ignored is not None:
+            return self._ignored(paths, others)
+        marks = self.rows_vouched(paths)
+        asked = [path for path, mark in zip(paths, marks, strict=True) if type(mark) is not int]
+        asked = [path for path in asked if path not in self._modified]  # tracked too
+        return check_ignored(self.root, [*asked, *others])
 
     def listed_blob(self, relative: str) -> str | None:
         """The blob id git's index holds for an unmodified plain tracked file, else None
@@ -112,7 +129,10 @@ class CheckCache:
         """For each of ``paths`` that git's index says still holds the bytes it was
         judged on: its row of the stored accepted files, or its stored verdict; None
         for the others. Then lets go of git's process (its listing stays, for
-        listed_blob())."""
+        listed_blob()). Asked twice about one list (ignored_among, then the judging),
+        it answers once."""
+        if self._vouched is not None and self._vouched[0] is paths:
+            return self._vouched[1]
         if self._index is not None:
             self._listed, self._modified = self._index.listing()
         self._index = None
@@ -129,6 +149,7 @@ class CheckCache:
             blob, verdict = refused[path]
             plain = key(blob, path) in self._listed and path not in modified
             marks[index] = verdict if plain else None
+        self._vouched = paths, marks
         return marks
 
     def row_for(self, relative: str, blob: str) -> int | Verdict | None:
@@ -154,7 +175,8 @@ class CheckCache:
 
     def close(self) -> None:
         """Stop git if it is still listing, and wait for the cache to be written."""
-        self.ignored.stop()
+        if self._ignored is not None:
+            self._ignored.stop()
         if self._index is not None:
             self._index.close()
         if self._writer is not None:

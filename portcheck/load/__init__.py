@@ -15,7 +15,7 @@ from typing import NamedTuple
 from portcheck.finding import Finding, Location, line_column, printable
 from portcheck.load.document import Document
 from portcheck.load.fast import parse_fast
-from portcheck.load.ignored import Ignored, ask_ignored
+from portcheck.load.ignored import IgnoredAmong, ask_ignored
 from portcheck.load.lean import parse_lean
 from portcheck.load.modeline import find_modeline
 from portcheck.rules import BAD_FILE, YAML_UNSAFE
@@ -76,7 +76,7 @@ def walk(root: Path) -> Iterator[tuple[str, Finding | None]]:
     return itertools.chain(zip(found.paths, itertools.repeat(None)), found.problems)
 
 
-def listing(root: Path, ignored: Ignored | None = None) -> Listing:
+def listing(root: Path, ignored: IgnoredAmong | None = None) -> Listing:
     """Every file under ports/, sorted (Listing).
 
     Symlinks are reported, never followed (a link can point outside the
@@ -88,7 +88,7 @@ def listing(root: Path, ignored: Ignored | None = None) -> Listing:
     pending = [REGISTER]
     while pending:
         _list_folder(root, pending.pop(), found, pending)
-    skipped = answer()
+    skipped = answer(found.paths, [path for path, _ in found.problems])
     if not skipped:
         return found
     kept = [n for n, path in enumerate(found.paths) if not _ignored(path, skipped)]

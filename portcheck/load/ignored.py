@@ -9,9 +9,19 @@ without git) nothing is ignored.
 from __future__ import annotations
 
 import os
+import subprocess
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Protocol
 
 from portcheck.load.background import GitAnswer
+
+
+class IgnoredAmong(Protocol):
+    """Which of the files a walk found (``paths``: allocation files, ``others``: the
+    rest) git ignores; a path of an ignored folder's ends in "/"."""
+
+    def __call__(self, paths: Sequence[str], others: Sequence[str]) -> frozenset[str]: ...
 
 
 class Ignored:
@@ -26,7 +36,7 @@ class Ignored:
             *("--", f"{folder}/"),
         )
 
-    def __call__(self) -> frozenset[str]:
+    def __call__(self, paths: Sequence[str] = (), others: Sequence[str] = ()) -> frozenset[str]:
         out = self._listing.output() or b""
         return frozenset(os.fsdecode(path) for path in out.split(b"\0") if path)
 
@@ -38,3 +48,24 @@ class Ignored:
 def ask_ignored(root: Path, folder: str) -> Ignored:
     """Ignored(root, folder): git asked now, answering when called."""
     return Ignored(root, folder)
+
+
+def check_ignored(root: Path, paths: Sequence[str]) -> frozenset[str]:
+    """Which of ``paths`` git ignores, asked of `git check-ignore` (a tracked file is
+    never ignored, as in the listing Ignored reads); nothing outside git."""
+    if not paths:
+        return frozenset()
+    try:
+        done = subprocess.run(
+            ["git", "-C", str(root), "check-ignore", "-z", "--stdin"],
+            input="\0".join(paths).encode("utf-8", "surrogateescape"),
+            capture_output=True,
+            check=False,
+            timeout=60,
+            env={**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"},
+        )
+    except (OSError, subprocess.SubprocessError):
+        return frozenset()
+    if done.returncode not in (0, 1):  # 1: none is ignored; 128: not a git work tree
+        return frozenset()
+    return frozenset(os.fsdecode(path) for path in done.stdout.split(b"\0") if path)
