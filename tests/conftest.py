@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import json
 import os
 import re
 import shutil
@@ -13,6 +14,7 @@ import tempfile
 import textwrap
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -327,3 +329,19 @@ def mutants(seed: int, count: int) -> list[bytes]:
             data[at : at + rng.randint(0, 3)] = rng.choice(pieces)
         texts.append(bytes(data))
     return texts
+
+
+def cache_parts(cache: Path) -> tuple[dict[str, Any], dict[str, bytes]]:
+    """A check cache file's header and sections (portcheck/cache/store.py: the
+    sections, a header line of JSON, a SHA-256 line), read without portcheck."""
+    from portcheck.cache import CACHE_FILE
+
+    body = (cache / CACHE_FILE).read_bytes().rpartition(b"\n")[0]
+    rest, _, line = body.rpartition(b"\n")
+    header: dict[str, Any] = json.loads(line)
+    sections, start = {}, 0
+    for name, length in header["sections"]:
+        sections[name] = rest[start : start + length]
+        start += length
+    assert start == len(rest)
+    return header, sections

@@ -24,7 +24,7 @@ from portcheck.model.columns import FactTable
 from portcheck.model.packing import pack
 from portcheck.register import build_register, read_policy
 
-from .conftest import AS_OF, allocation, cli, commit_all, git, new_repo
+from .conftest import AS_OF, allocation, cache_parts, cli, commit_all, git, new_repo
 
 PLANTED = ["PC200", 1, 1, "planted by the test"]
 
@@ -42,16 +42,7 @@ def repo_with_cache(tmp_path: Path) -> tuple[Path, Path]:
 
 
 def parts(cache: Path) -> tuple[dict[str, Any], dict[str, bytes]]:
-    """The cache file's header and sections, read as README.md's format says."""
-    body = (cache / CACHE_FILE).read_bytes().rpartition(b"\n")[0]
-    line, _, rest = body.partition(b"\n")
-    header: dict[str, Any] = json.loads(line)
-    sections, start = {}, 0
-    for name, length in header["sections"]:
-        sections[name] = rest[start : start + length]
-        start += length
-    assert start == len(rest)
-    return header, sections
+    return cache_parts(cache)
 
 
 def rewrite(
@@ -67,7 +58,7 @@ def rewrite(
     header.update(header_change or {})
     sections.update(sections_change or {})
     header["sections"] = [[name, len(data)] for name, data in sections.items()]
-    body = json.dumps(header).encode() + b"\n" + b"".join(sections.values())
+    body = b"".join(sections.values()) + b"\n" + json.dumps(header).encode()
     tail = hashlib.sha256(body).hexdigest().encode() if seal else digest
     (cache / CACHE_FILE).write_bytes(body + b"\n" + tail)
 

@@ -14,10 +14,10 @@ from hypothesis import strategies as st
 from benchmarks.generate import generate
 from portcheck.load import ID_MAX, ID_PATTERN
 from portcheck.model import PortSpan
-from portcheck.model.columns import ALL, DATES, FactTable
+from portcheck.model.columns import ALL, DATES, U32, FactTable
 from portcheck.model.consistency import STATUSES
 from portcheck.model.facts import Facts, consistent
-from portcheck.model.packing import U32, Unpacker, _consistent, _ids, pack
+from portcheck.model.packing import Unpacker, _consistent, _ids, pack
 from portcheck.register import build_register, read_policy
 
 from .conftest import AS_OF

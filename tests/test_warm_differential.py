@@ -28,7 +28,7 @@ from portcheck.cache import CACHE_FILE
 from portcheck.engine import check_cache, check_register
 from portcheck.finding import Location
 
-from .conftest import AS_OF, allocation, commit_all, console_script, git, new_repo
+from .conftest import AS_OF, allocation, cache_parts, commit_all, console_script, git, new_repo
 
 Row = tuple[str, int, int, str, str, str, tuple[Location, ...]]
 Outcome = tuple[int, list[Row]]
@@ -588,7 +588,7 @@ def test_a_warm_run_trusting_apart_rows_equals_a_cold_run(tmp_path: Path) -> Non
         git(root, "reset", "-q", "--hard", clean)
         git(root, "clean", "-q", "-fd")  # not -x: the cache is ignored, and stays
         assert outcome(root, cache, AS_OF)[1] == []  # refreshes the cache
-        header = json.loads((cache / CACHE_FILE).read_bytes().partition(b"\n")[0])
+        header = cache_parts(cache)[0]
         assert header["apart"] is True
         changes = rng.sample(CLAIM_CHANGES, rng.randint(1, 3))
         if number % 2:  # and every other round surely meets a stored claim

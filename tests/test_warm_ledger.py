@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import json
 import time
 from pathlib import Path
 
@@ -25,7 +24,7 @@ from portcheck.ledger import Ledger, build_ledger, subset
 from portcheck.load.background import GitAnswer
 from portcheck.register import Register, build_register, read_policy
 
-from .conftest import AS_OF, commit_all, git
+from .conftest import AS_OF, cache_parts, commit_all, git
 
 DAYS = (AS_OF.replace(year=2025), AS_OF, AS_OF.replace(year=2028))
 
@@ -139,8 +138,7 @@ def test_git_lists_a_large_index_before_it_is_asked(tmp_path: Path) -> None:
 
 
 def cache_header(cache: Path) -> dict[str, object]:
-    header: dict[str, object] = json.loads((cache / CACHE_FILE).read_bytes().partition(b"\n")[0])
-    return header
+    return cache_parts(cache)[0]
 
 
 def test_a_change_meeting_a_stored_claim_is_swept_when_the_stored_rows_are_apart(

@@ -12,13 +12,15 @@ id, so the file is hashed (cache.converted). An index written under a conversion
 since turned off still holds converted ids, which git sees as unchanged until
 `git add --renormalize` (README.md, "check").
 
-The cache is one JSON file under `--cache-dir` (README.md, "check"): the facts
-of the accepted files as columns (model.columns), the findings of the others,
-closed by a SHA-256 of its body and versioned by portcheck's version plus the
-policy and schema contents. It is an input like any other: a damaged, truncated,
-foreign or tampered cache is treated as absent, and a cache folder holding any
-git-tracked file is never read nor written (a pull request must not ship its
-own verdicts).
+The cache is one file under `--cache-dir` (README.md, "check"): a JSON header
+(the other files' findings among it), then the accepted files' keys and their
+facts packed as columns (cache.store, model.packing), closed by a SHA-256 of
+its body and versioned by portcheck's version plus the policy and schema
+contents. With the rows it says whether any two of them can collide (Stored.
+apart), so a warm check sweeps only the claims that meet a changed file. It is
+an input like any other: a damaged, truncated, foreign or tampered cache is
+treated as absent, and a cache folder holding any git-tracked file is never
+believed nor written (a pull request must not ship its own verdicts).
 """
 
 from __future__ import annotations

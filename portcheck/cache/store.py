@@ -1,9 +1,10 @@
 """The cache file, written atomically and read back as an untrusted input.
 
-A header line of JSON (the stamp, the row count, the sections' names and
-lengths, the refused files' verdicts), then the sections' bytes: the accepted
-files' keys and their facts packed as columns (model.packing), then a last line
-with the SHA-256 of everything before it. A row's key is ``<blob id> 0\\t<path>``,
+The sections' bytes: the accepted files' keys and their facts packed as columns
+(model.packing); then a line of JSON, the header (the stamp, the row count, the
+sections' names and lengths, the refused files' verdicts), last because the
+lengths are known only once each section is written; then a last line with the
+SHA-256 of everything before it. A row's key is ``<blob id> 0\\t<path>``,
 as `git ls-files -s` prints a tracked file after its mode: git's listing
 vouches for a row when it holds the row's key (portcheck.cache.index).
 """
@@ -15,11 +16,12 @@ import hashlib
 import json
 import os
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
+from typing import overload
 
 from portcheck.model.columns import FactTable
-from portcheck.model.packing import Unpacker, pack
+from portcheck.model.packing import Unpacker, each_section
 
 #: A file's verdict: ("ok", its Facts), ("bad", schema findings) or ("load", its
 #: PC10x finding), findings as rows without their path.
@@ -34,12 +36,32 @@ def key(blob: str, path: str) -> str:
     return f"{blob} 0\t{path}"
 
 
+class Keys(Sequence[str]):
+    """Rows' keys made from their blob ids and paths as they are asked for: a cold
+    run's 100,000 keys would cost the writer 13 MB held at once."""
+
+    def __init__(self, blobs: list[str], paths: list[str]) -> None:
+        self._blobs, self._paths = blobs, paths
+
+    def __len__(self) -> int:
+        return len(self._paths)
+
+    @overload
+    def __getitem__(self, index: int) -> str: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[str]: ...
+    def __getitem__(self, index: int | slice) -> str | list[str]:
+        if isinstance(index, slice):
+            return list(map(key, self._blobs[index], self._paths[index]))
+        return key(self._blobs[index], self._paths[index])
+
+
 @dataclasses.dataclass
 class Stored:
     """What a sound cache holds: the accepted files as rows (their keys, and their
     facts as columns) and the other files' verdicts by path."""
 
-    keys: list[str]
+    keys: Sequence[str]
     paths: list[str]  # each key's path
     table: FactTable
     refused: dict[str, tuple[str, Verdict]]
@@ -49,19 +71,31 @@ class Stored:
 
 
 def encoded(stamp: list[str], stored: Stored) -> Iterator[bytes]:
-    """The cache's bytes in pieces: the header line, then each section."""
-    sections = {KEYS: "\0".join(stored.keys).encode("utf-8", "surrogateescape")}
-    sections.update(pack(stored.table))
+    """The cache's bytes in pieces, each made after the last is written: the keys a
+    few thousand at a time, each packed section, then the header line."""
+    named: list[list[object]] = []
+    size = 0
+    for start in range(0, len(stored.keys), _KEYS_AT_ONCE):
+        keys = "\0".join(stored.keys[start : start + _KEYS_AT_ONCE])
+        data = (b"\0" if start else b"") + keys.encode("utf-8", "surrogateescape")
+        size += len(data)
+        yield data
+    named.append([KEYS, size])
+    for name, data in each_section(stored.table):
+        named.append([name, len(data)])
+        yield data
     refused = {path: [blob, *kept] for path, (blob, kept) in stored.refused.items()}
     header = {
         "stamp": stamp,
         "rows": len(stored.keys),
         "apart": stored.apart,
-        "sections": [[name, len(data)] for name, data in sections.items()],
+        "sections": named,
         "refused": refused,
     }
-    yield json.dumps(header, separators=(",", ":")).encode() + b"\n"
-    yield from sections.values()
+    yield b"\n" + json.dumps(header, separators=(",", ":")).encode()
+
+
+_KEYS_AT_ONCE = 10_000
 
 
 def read(path: Path, stamp: list[str]) -> Stored | None:
@@ -72,7 +106,7 @@ def read(path: Path, stamp: list[str]) -> Stored | None:
         body, _, digest = raw.rpartition(b"\n")
         if hashlib.sha256(body).hexdigest().encode() != digest:
             return None  # damaged or truncated
-        line, _, rest = body.partition(b"\n")
+        rest, _, line = body.rpartition(b"\n")  # the header holds no raw line break
         header = json.loads(line)
         if not isinstance(header, dict) or header.get("stamp") != stamp:
             return None  # another portcheck, policy or schema

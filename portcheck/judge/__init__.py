@@ -18,11 +18,12 @@ from pathlib import Path
 from typing import NamedTuple, cast
 
 from portcheck.cache import CheckCache, blob_id
-from portcheck.cache.store import PATH_AT, Stored, Verdict, key
+from portcheck.cache.store import Keys, Stored, Verdict, key
 from portcheck.finding import Finding
 from portcheck.judge.one import Accepted, Blobbed, Judged, as_verdict, judged_here, recall
 from portcheck.judge.pool import pooled
 from portcheck.load import read_allocation
+from portcheck.model.columns import FactTable
 
 __all__ = [
     "Accepted",
@@ -137,20 +138,28 @@ def held(stored: Stored, paths: Sequence[str], placed: Sequence[Placed], kept: K
     """Everything a run holds: the stored rows it took, the files it accepted now in
     place of those it did not take (then after them), and its refused files'
     verdicts. A few rows' work when a few files changed."""
+    refused = {path: one for path, one in kept.items() if one[1][0] != "ok"}
+    if not stored.keys:  # nothing stored (a cold run): every accepted file, in order
+        chosen = [index for index, one in enumerate(placed) if isinstance(one, Accepted)]
+        rows_paths = [paths[index] for index in chosen]
+        blobs = [kept[path][0] for path in rows_paths]
+        table = FactTable.of([cast(Accepted, placed[index]).facts for index in chosen])
+        fresh_rows = list(range(len(rows_paths)))
+        return Held(Stored(Keys(blobs, rows_paths), rows_paths, table, refused), fresh_rows)
     taken = [one for one in placed if type(one) is int]
     others = [index for index, one in enumerate(placed) if type(one) is not int]
     fresh = [
-        (key(kept[paths[index]][0], paths[index]), accepted.facts)
+        (key(kept[paths[index]][0], paths[index]), paths[index], accepted.facts)
         for index in others
         if isinstance(accepted := placed[index], Accepted)
     ]
     free = sorted(set(range(len(stored.keys))).difference(taken))
-    keys, rows_paths = stored.keys[:], stored.paths[:]
+    keys, rows_paths = list(stored.keys), stored.paths[:]
     put = list(zip(free, fresh, strict=False))
-    for row, (row_key, _) in put:
-        keys[row], rows_paths[row] = row_key, row_key[PATH_AT:]
+    for row, (row_key, path, _) in put:
+        keys[row], rows_paths[row] = row_key, path
     removed = free[len(put) :]
-    table = stored.table.patched([(row, facts) for row, (_, facts) in put], removed)
+    table = stored.table.patched([(row, facts) for row, (_, _, facts) in put], removed)
     for row in sorted(removed, reverse=True):
         keys[row], rows_paths[row] = keys[-1], rows_paths[-1]
         keys.pop()
@@ -158,10 +167,9 @@ def held(stored: Stored, paths: Sequence[str], placed: Sequence[Placed], kept: K
     more = fresh[len(put) :]
     # The rows put sit below every row removed, so no removal moved them.
     judged = [row for row, _ in put] + list(range(len(keys), len(keys) + len(more)))
-    keys += [row_key for row_key, _ in more]
-    rows_paths += [row_key[PATH_AT:] for row_key, _ in more]
-    table.extend([facts for _, facts in more])
-    refused = {path: one for path, one in kept.items() if one[1][0] != "ok"}
+    keys += [row_key for row_key, _, _ in more]
+    rows_paths += [path for _, path, _ in more]
+    table.extend([facts for _, _, facts in more])
     return Held(Stored(keys, rows_paths, table, refused), judged)
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import operator
+from array import array
 from collections.abc import Callable, MutableSequence, Sequence
 from typing import cast
 
@@ -20,8 +21,11 @@ TABLED = ("span", "protocols", "scopes", "owner", "status", "depends_on", "model
 DATES = ("allocated", "review_by", "expires", "retired_on")
 #: The columns in Facts order.
 ALL = ("span", "protocols", "scopes", "owner", "status", *DATES, "depends_on", "modeline")
-#: A column: a list, or an array as read back from bytes (model.packing).
+#: A column: an array of unsigned 32-bit integers (no int object per row), or a
+#: list of a few rows picked from one.
 Column = MutableSequence[int]
+#: The array type code of an unsigned 32-bit integer on this platform.
+U32 = next(code for code in "ILQ" if array(code).itemsize == 4)
 #: Rows from which extend() indexes the tables' values rather than searching them.
 FEW = 16
 
@@ -46,7 +50,7 @@ class FactTable:
 
     @classmethod
     def of(cls, many: Sequence[Facts]) -> FactTable:
-        table = cls({name: [] for name in ALL}, {name: [] for name in TABLED})
+        table = cls({name: array(U32) for name in ALL}, {name: [] for name in TABLED})
         table.extend(many)
         return table
 

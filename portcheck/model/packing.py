@@ -23,18 +23,16 @@ import operator
 import re
 import sys
 from array import array
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from itertools import compress
 from typing import cast
 
 from portcheck.load import ID_MAX
 from portcheck.load.modeline import Modeline
 from portcheck.model import OWNER_PATTERN, PORT_MIN, PROTOCOLS, SCOPE_PATTERN, PortSpan
-from portcheck.model.columns import ALL, DATES, TABLED, Column, FactTable
+from portcheck.model.columns import ALL, DATES, TABLED, U32, Column, FactTable
 from portcheck.model.consistency import STATUSES
 
-#: The array type code of an unsigned 32-bit integer on this platform.
-U32 = next(code for code in "ILQ" if array(code).itemsize == 4)
 #: Sections of a packed table besides the columns (named as the fields in ALL).
 SPAN_STARTS, SPAN_ENDS = "span.start", "span.end"
 DEPENDENCY_IDS, DEPENDENCY_LENGTHS, DEPENDENCY_ITEMS = "ids", "depends_on.length", "depends_on.item"
@@ -46,18 +44,24 @@ Sections = dict[str, bytes]
 
 def pack(table: FactTable) -> Sections:
     """``table`` as bytes, a section per column and table (Unpacker.table reads them)."""
-    sections = {name: _packed(U32, table.columns[name]) for name in ALL}
+    return dict(each_section(table))
+
+
+def each_section(table: FactTable) -> Iterator[tuple[str, bytes]]:
+    """pack(), one section at a time: the cache writes each before making the next."""
+    for name in ALL:
+        yield name, _packed(U32, table.columns[name])
     spans = cast(list[PortSpan], table.tables["span"])
-    sections[SPAN_STARTS] = _packed("H", map(operator.itemgetter(0), spans))
-    sections[SPAN_ENDS] = _packed("H", map(operator.itemgetter(1), spans))
+    yield SPAN_STARTS, _packed("H", map(operator.itemgetter(0), spans))
+    yield SPAN_ENDS, _packed("H", map(operator.itemgetter(1), spans))
     lists = cast(list[tuple[str, ...]], table.tables["depends_on"])
-    ids = {name: number for number, name in enumerate(dict.fromkeys(itertools.chain(*lists)))}
-    sections[DEPENDENCY_IDS] = "\0".join(ids).encode()
-    sections[DEPENDENCY_LENGTHS] = _packed(U32, map(len, lists))
-    sections[DEPENDENCY_ITEMS] = _packed(U32, map(ids.__getitem__, itertools.chain(*lists)))
+    chained = itertools.chain.from_iterable
+    ids = {name: number for number, name in enumerate(dict.fromkeys(chained(lists)))}
+    yield DEPENDENCY_IDS, "\0".join(ids).encode()
+    yield DEPENDENCY_LENGTHS, _packed(U32, map(len, lists))
+    yield DEPENDENCY_ITEMS, _packed(U32, map(ids.__getitem__, chained(lists)))
     short = {name: [_plain(value) for value in table.tables[name]] for name in SHORT}
-    sections[SHORT_TABLES] = json.dumps(short, separators=(",", ":")).encode()
-    return sections
+    yield SHORT_TABLES, json.dumps(short, separators=(",", ":")).encode()
 
 
 def _packed(code: str, numbers: object) -> bytes:
