@@ -44,7 +44,7 @@ from portcheck.load.ignored import Ignored, check_ignored
 from portcheck.model.columns import FactTable
 from portcheck.rules import BY_CODE
 
-FORMAT = "portcheck-check-cache/5"
+FORMAT = "portcheck-check-cache/6"
 #: Verdicts from which the cache is written beside the checks (CheckCache.save): a
 #: fork costs a few milliseconds, more than writing a small cache.
 BACKGROUND_FROM = 5000
