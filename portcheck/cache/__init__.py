@@ -113,8 +113,12 @@ class CheckCache:
         if self._ignored is not None:
             return self._ignored(paths, others)
         marks = self.rows_vouched(paths)
-        asked = [path for path, mark in zip(paths, marks, strict=True) if type(mark) is not int]
-        asked = [path for path in asked if path not in self._modified]  # tracked too
+        modified = self._modified  # tracked too
+        asked = [
+            path
+            for path, mark in zip(paths, marks, strict=True)
+            if type(mark) is not int and path not in modified
+        ]
         return check_ignored(self.root, [*asked, *others])
 
     def listed_blob(self, relative: str) -> str | None:

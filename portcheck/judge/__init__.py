@@ -23,7 +23,7 @@ from portcheck.finding import Finding
 from portcheck.judge.one import Accepted, Blobbed, Judged, as_verdict, judged_here, recall
 from portcheck.judge.pool import pooled
 from portcheck.load import read_allocation
-from portcheck.model.columns import FactTable
+from portcheck.model.columns import FactTable, patch_rows
 
 __all__ = [
     "Accepted",
@@ -154,16 +154,12 @@ def held(stored: Stored, paths: Sequence[str], placed: Sequence[Placed], kept: K
         if isinstance(accepted := placed[index], Accepted)
     ]
     free = sorted(set(range(len(stored.keys))).difference(taken))
-    keys, rows_paths = list(stored.keys), stored.paths[:]
     put = list(zip(free, fresh, strict=False))
-    for row, (row_key, path, _) in put:
-        keys[row], rows_paths[row] = row_key, path
     removed = free[len(put) :]
+    keys, rows_paths = list(stored.keys), stored.paths[:]
+    patch_rows(keys, [(row, row_key) for row, (row_key, _, _) in put], removed)
+    patch_rows(rows_paths, [(row, path) for row, (_, path, _) in put], removed)
     table = stored.table.patched([(row, facts) for row, (_, _, facts) in put], removed)
-    for row in sorted(removed, reverse=True):
-        keys[row], rows_paths[row] = keys[-1], rows_paths[-1]
-        keys.pop()
-        rows_paths.pop()
     more = fresh[len(put) :]
     # The rows put sit below every row removed, so no removal moved them.
     judged = [row for row, _ in put] + list(range(len(keys), len(keys) + len(more)))

@@ -15,7 +15,7 @@ from typing import NamedTuple
 from portcheck.finding import Finding, Location, line_column, printable
 from portcheck.load.document import Document
 from portcheck.load.fast import parse_fast
-from portcheck.load.ignored import IgnoredAmong, ask_ignored
+from portcheck.load.ignored import Ignored, IgnoredAmong
 from portcheck.load.lean import parse_lean
 from portcheck.load.modeline import find_modeline
 from portcheck.rules import BAD_FILE, YAML_UNSAFE
@@ -83,7 +83,7 @@ def listing(root: Path, ignored: IgnoredAmong | None = None) -> Listing:
     repository or at another allocation). Files git ignores are skipped: git is
     asked first and answers while the folders are read.
     """
-    answer = ask_ignored(root, REGISTER) if ignored is None else ignored
+    answer = Ignored(root, REGISTER) if ignored is None else ignored
     found = Listing([], [], [])
     pending = [REGISTER]
     while pending:

@@ -10,7 +10,7 @@ import tempfile
 from pathlib import Path
 from typing import IO
 
-_GIT_ENV = {"GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"}
+GIT_ENV = {"GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"}
 #: Git runs behind this process (a lower priority): on a machine with as many cores
 #: as there are gits and this process, it would take CPU time from the run it is
 #: meant to run beside; it need only finish by the time its answer is asked for.
@@ -33,7 +33,7 @@ class GitAnswer:
                 [*_BEHIND, "git", "-C", str(root), *args],
                 stdout=self._file,
                 stderr=subprocess.DEVNULL,
-                env={**os.environ, **_GIT_ENV},
+                env={**os.environ, **GIT_ENV},
             )
         except OSError:
             self._process = None

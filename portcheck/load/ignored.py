@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Protocol
 
-from portcheck.load.background import GitAnswer
+from portcheck.load.background import GIT_ENV, GitAnswer
 
 
 class IgnoredAmong(Protocol):
@@ -45,11 +45,6 @@ class Ignored:
         self._listing.stop()
 
 
-def ask_ignored(root: Path, folder: str) -> Ignored:
-    """Ignored(root, folder): git asked now, answering when called."""
-    return Ignored(root, folder)
-
-
 def check_ignored(root: Path, paths: Sequence[str]) -> frozenset[str]:
     """Which of ``paths`` git ignores, asked of `git check-ignore` (a tracked file is
     never ignored, as in the listing Ignored reads); nothing outside git."""
@@ -62,7 +57,7 @@ def check_ignored(root: Path, paths: Sequence[str]) -> frozenset[str]:
             capture_output=True,
             check=False,
             timeout=60,
-            env={**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"},
+            env={**os.environ, **GIT_ENV},
         )
     except (OSError, subprocess.SubprocessError):
         return frozenset()

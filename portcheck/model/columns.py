@@ -9,8 +9,8 @@ from __future__ import annotations
 import datetime as dt
 import operator
 from array import array
-from collections.abc import Callable, MutableSequence, Sequence
-from typing import cast
+from collections.abc import Callable, Iterable, MutableSequence, Sequence
+from typing import TypeVar, cast
 
 from portcheck.model.facts import Facts, facts_from
 
@@ -26,6 +26,7 @@ ALL = ("span", "protocols", "scopes", "owner", "status", *DATES, "depends_on", "
 Column = MutableSequence[int]
 #: The array type code of an unsigned 32-bit integer on this platform.
 U32 = next(code for code in "ILQ" if array(code).itemsize == 4)
+T = TypeVar("T")
 #: Rows from which extend() indexes the tables' values rather than searching them.
 FEW = 16
 
@@ -90,13 +91,10 @@ class FactTable:
             {name: list(values) for name, values in self.tables.items()},
             self._days,
         )
-        for row, facts in put:
-            for name, number in zip(ALL, table._numbered(facts), strict=True):
-                table.columns[name][row] = number
-        for row in sorted(removed, reverse=True):
-            for column in table.columns.values():
-                column[row] = column[-1]
-                column.pop()
+        numbered = [(row, table._numbered(facts)) for row, facts in put]
+        for place, name in enumerate(ALL):
+            put_in = [(row, numbers[place]) for row, numbers in numbered]
+            patch_rows(table.columns[name], put_in, removed)
         return table
 
     def _numbered(self, facts: Facts) -> list[int]:
@@ -154,6 +152,18 @@ class FactTable:
         for number in set(numbers).difference(days):
             days[number] = dt.date.fromordinal(number)
         return days
+
+
+def patch_rows(
+    values: MutableSequence[T], put: Iterable[tuple[int, T]], removed: Iterable[int]
+) -> None:
+    """Set the rows in ``put`` to their values, then remove the ``removed`` rows, each
+    replaced by the last row: a few rows' work where the row order means nothing."""
+    for row, value in put:
+        values[row] = value
+    for row in sorted(removed, reverse=True):
+        values[row] = values[-1]
+        values.pop()
 
 
 def _position(values: list[object], value: object) -> int | None:
